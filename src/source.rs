@@ -1,0 +1,313 @@
+//! A checked file: its original bytes decoded to text, with a map back to file offsets and a
+//! line index for 1-based line/column (columns counted in Unicode code points).
+
+use std::path::PathBuf;
+
+use encoding_rs::{Encoding, UTF_8};
+
+/// One file as the linter sees it.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as given or as found by the walker (relative to the current directory).
+    pub path: PathBuf,
+    /// The decoded text. For UTF-8 input (the common case) this is the file byte for byte,
+    /// BOM included, so text offsets are file offsets.
+    pub text: String,
+    /// The encoding the file was decoded from.
+    pub encoding: &'static Encoding,
+    /// For files that were not valid UTF-8: file offset of each text byte offset that starts a
+    /// character, plus one entry for the end. `None` when text offsets are file offsets.
+    offset_map: Option<Vec<u32>>,
+    /// Byte offset (into `text`) of the start of each line.
+    line_starts: Vec<u32>,
+}
+
+/// A 1-based position: line and column in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LineCol {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl SourceFile {
+    /// Decode `bytes`: a BOM wins, then valid UTF-8, then a `<meta charset>` or `http-equiv`
+    /// declaration in the first 1024 bytes, else Windows-1252 (the web's legacy default).
+    /// Invalid sequences become U+FFFD; decoding never fails.
+    pub fn decode(path: PathBuf, bytes: Vec<u8>) -> SourceFile {
+        let (text, encoding, offset_map) = decode_bytes(bytes);
+        let line_starts = line_starts(&text);
+        SourceFile { path, text, encoding, offset_map, line_starts }
+    }
+
+    /// A file built from a string (tests, stdin).
+    pub fn from_text(path: impl Into<PathBuf>, text: impl Into<String>) -> SourceFile {
+        Self::decode(path.into(), text.into().into_bytes())
+    }
+
+    /// Map a byte offset in `text` to the byte offset in the original file.
+    pub fn file_offset(&self, text_offset: usize) -> usize {
+        match &self.offset_map {
+            None => text_offset,
+            Some(map) => {
+                let mut o = text_offset.min(self.text.len());
+                while !self.text.is_char_boundary(o) {
+                    o -= 1;
+                }
+                // `map` has an entry per char start plus the end; find this char's index.
+                let idx = self.text[..o].chars().count();
+                map[idx] as usize
+            }
+        }
+    }
+
+    /// 1-based line and column (in characters) of a byte offset in `text`.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        let offset = offset.min(self.text.len());
+        let line_idx = match self.line_starts.binary_search(&(offset as u32)) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line_idx] as usize;
+        let mut end = offset;
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let mut column = self.text[start..end].chars().count() + 1;
+        // A BOM is not a visible character: columns on line 1 start after it.
+        if line_idx == 0 && self.text.starts_with('\u{feff}') && end > 0 {
+            column -= 1;
+        }
+        LineCol { line: line_idx + 1, column }
+    }
+
+    /// The text of line `line` (1-based) without its terminator.
+    pub fn line_text(&self, line: usize) -> &str {
+        let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
+            return "";
+        };
+        let end = self.line_starts.get(line).map_or(self.text.len(), |&e| e as usize);
+        self.text[start as usize..end].trim_end_matches(['\n', '\r'])
+    }
+}
+
+fn line_starts(text: &str) -> Vec<u32> {
+    let mut starts = vec![0u32];
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => starts.push(i as u32 + 1),
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i as u32 + 1),
+            _ => {}
+        }
+        i += 1;
+    }
+    starts
+}
+
+fn decode_bytes(bytes: Vec<u8>) -> (String, &'static Encoding, Option<Vec<u32>>) {
+    if let Some((enc, _bom_len)) = Encoding::for_bom(&bytes) {
+        if enc == UTF_8 {
+            return utf8_or_lossy(bytes);
+        }
+        return decode_with_map(&bytes, enc);
+    }
+    let bytes = match String::from_utf8(bytes) {
+        Ok(text) => return (text, UTF_8, None),
+        Err(e) => e.into_bytes(),
+    };
+    match sniff_meta_charset(&bytes) {
+        Some(enc) if enc == UTF_8 => utf8_or_lossy(bytes),
+        Some(enc) => decode_with_map(&bytes, enc),
+        // Not valid UTF-8 and nothing declared: treat as UTF-8 with replacement characters
+        // when it is mostly UTF-8, else as the web's legacy default.
+        None if looks_mostly_utf8(&bytes) => utf8_or_lossy(bytes),
+        None => decode_with_map(&bytes, encoding_rs::WINDOWS_1252),
+    }
+}
+
+fn utf8_or_lossy(bytes: Vec<u8>) -> (String, &'static Encoding, Option<Vec<u32>>) {
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, UTF_8, None),
+        Err(e) => decode_with_map(e.as_bytes(), UTF_8),
+    }
+}
+
+fn looks_mostly_utf8(bytes: &[u8]) -> bool {
+    let mut valid_multibyte = 0usize;
+    let mut invalid = 0usize;
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        match std::str::from_utf8(rest) {
+            Ok(s) => {
+                valid_multibyte += s.chars().filter(|c| !c.is_ascii()).count();
+                break;
+            }
+            Err(e) => {
+                let (good, bad) = rest.split_at(e.valid_up_to());
+                valid_multibyte += std::str::from_utf8(good).map_or(0, |s| s.chars().filter(|c| !c.is_ascii()).count());
+                invalid += 1;
+                let skip = e.error_len().unwrap_or(bad.len()).max(1);
+                rest = &bad[skip.min(bad.len())..];
+            }
+        }
+    }
+    valid_multibyte > invalid
+}
+
+/// Decode with `enc`, recording the file offset of each decoded character. The decoder is
+/// fed one input byte at a time so each output character is tied to the bytes that made it.
+fn decode_with_map(bytes: &[u8], enc: &'static Encoding) -> (String, &'static Encoding, Option<Vec<u32>>) {
+    // Skip a BOM of the chosen encoding; its bytes map to nothing.
+    let bom_len = match Encoding::for_bom(bytes) {
+        Some((e, len)) if e == enc => len,
+        _ => 0,
+    };
+    let mut decoder = enc.new_decoder_without_bom_handling();
+    let mut text = String::with_capacity(bytes.len() + bytes.len() / 2);
+    let mut map: Vec<u32> = Vec::with_capacity(bytes.len() + 1);
+    let mut buf = [0u8; 16];
+    let mut pending_start = bom_len; // file offset of the first byte of the pending sequence
+    for i in bom_len..bytes.len() {
+        let last = i + 1 == bytes.len();
+        let (_, _, written, _) = decoder.decode_to_utf8(&bytes[i..=i], &mut buf, last);
+        push_decoded(&buf[..written], pending_start, &mut text, &mut map);
+        if written > 0 {
+            pending_start = i + 1;
+        }
+    }
+    if bytes.len() == bom_len {
+        let (_, _, written, _) = decoder.decode_to_utf8(&[], &mut buf, true);
+        push_decoded(&buf[..written], pending_start, &mut text, &mut map);
+    }
+    map.push(bytes.len() as u32);
+    (text, enc, Some(map))
+}
+
+fn push_decoded(out: &[u8], file_offset: usize, text: &mut String, map: &mut Vec<u32>) {
+    // encoding_rs writes whole UTF-8 characters only.
+    let s = std::str::from_utf8(out).unwrap_or("\u{fffd}");
+    for c in s.chars() {
+        text.push(c);
+        map.push(file_offset as u32);
+    }
+}
+
+/// The HTML "prescan": look for `<meta charset=...>` or `<meta http-equiv=content-type
+/// content="...charset=...">` in the first 1024 bytes.
+fn sniff_meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
+    let head = &bytes[..bytes.len().min(1024)];
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    let mut from = 0;
+    while let Some(pos) = find(&lower[from..], b"<meta") {
+        let start = from + pos;
+        let end = lower[start..].iter().position(|&b| b == b'>').map_or(lower.len(), |e| start + e);
+        let tag = &lower[start..end];
+        if let Some(cs) = find(tag, b"charset") {
+            let rest = &tag[cs + 7..];
+            let rest = trim_ascii_start(rest);
+            if let Some(rest) = rest.strip_prefix(b"=") {
+                let rest = trim_ascii_start(rest);
+                let rest = rest.strip_prefix(b"\"").or_else(|| rest.strip_prefix(b"'")).unwrap_or(rest);
+                let label_end = rest
+                    .iter()
+                    .position(|&b| matches!(b, b'"' | b'\'' | b';' | b' ' | b'/' | b'>' | b'\t' | b'\n' | b'\r'))
+                    .unwrap_or(rest.len());
+                if let Some(enc) = Encoding::for_label(&rest[..label_end]) {
+                    // The spec maps UTF-16 declarations in a byte-sniffed file to UTF-8.
+                    return Some(if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+                        UTF_8
+                    } else if enc == encoding_rs::X_USER_DEFINED {
+                        encoding_rs::WINDOWS_1252
+                    } else {
+                        enc
+                    });
+                }
+            }
+        }
+        from = end.max(start + 1);
+        if from >= lower.len() {
+            break;
+        }
+    }
+    None
+}
+
+fn trim_ascii_start(b: &[u8]) -> &[u8] {
+    let n = b.iter().take_while(|c| c.is_ascii_whitespace()).count();
+    &b[n..]
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(bytes: &[u8]) -> SourceFile {
+        SourceFile::decode(PathBuf::from("t.html"), bytes.to_vec())
+    }
+
+    #[test]
+    fn utf8_is_identity_and_keeps_bom() {
+        let f = decode("\u{feff}<p>Привет 你好</p>".as_bytes());
+        assert!(f.offset_map.is_none());
+        assert_eq!(f.text, "\u{feff}<p>Привет 你好</p>");
+        assert_eq!(f.file_offset(10), 10);
+        // The BOM is not a column.
+        assert_eq!(f.line_col(3), LineCol { line: 1, column: 1 });
+    }
+
+    #[test]
+    fn line_col_counts_characters_and_crlf() {
+        let f = decode("ab\r\nПр<x>\r\n".as_bytes());
+        let x = f.text.find("<x>").unwrap();
+        assert_eq!(f.line_col(x), LineCol { line: 2, column: 3 });
+        assert_eq!(f.line_text(2), "Пр<x>");
+        assert_eq!(f.line_col(0), LineCol { line: 1, column: 1 });
+    }
+
+    #[test]
+    fn windows_1252_declared_by_meta_maps_offsets_back() {
+        let mut bytes = b"<meta charset=\"windows-1252\"><p>caf".to_vec();
+        bytes.push(0xE9); // é
+        bytes.extend_from_slice(b" <input checked>");
+        let f = decode(&bytes);
+        assert_eq!(f.encoding, encoding_rs::WINDOWS_1252);
+        assert!(f.text.contains("café"));
+        let t = f.text.find("checked").unwrap();
+        let o = f.file_offset(t);
+        assert_eq!(&bytes[o..o + 7], b"checked");
+    }
+
+    #[test]
+    fn http_equiv_latin1() {
+        let mut bytes = b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=ISO-8859-1\"><b>".to_vec();
+        bytes.push(0xFC); // ü
+        let f = decode(&bytes);
+        assert!(f.text.ends_with("<b>ü"));
+    }
+
+    #[test]
+    fn invalid_utf8_never_panics_and_maps() {
+        let bytes = b"<p>\xff\xfe ok <a checked>".to_vec();
+        let f = decode(&bytes);
+        let t = f.text.find("checked").unwrap();
+        let o = f.file_offset(t);
+        assert_eq!(&bytes[o..o + 7], b"checked");
+        assert_eq!(f.file_offset(f.text.len()), bytes.len());
+    }
+
+    #[test]
+    fn utf16_bom() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for c in "<a checked>".encode_utf16() {
+            bytes.extend_from_slice(&c.to_le_bytes());
+        }
+        let f = decode(&bytes);
+        assert_eq!(f.text, "<a checked>");
+        assert_eq!(f.file_offset(3), 2 + 6);
+    }
+}

@@ -1,4 +1,19 @@
 //! consentlint: find GDPR/ePrivacy consent problems in web forms and email templates.
+//!
+//! Data flows one way: walk → decode → mask templates → parse with source map → classify →
+//! rules → findings → sort → report. Only `report` and `cli` write to stdout/stderr.
+
+pub mod cli;
+pub mod context;
+pub mod document;
+pub mod esp;
+pub mod finding;
 pub mod html;
+pub mod legal;
+pub mod lint;
+pub mod report;
+pub mod rules;
 pub mod source;
 pub mod template;
+pub mod vocab;
+pub mod walk;

@@ -473,13 +473,10 @@ fn mask(text: &str, regions: &[Region]) -> String {
                 let lead = bytes.iter().take_while(|b| b"{%#!<?=-~@".contains(b)).count();
                 let trail = bytes.iter().rev().take_while(|b| b"}%>?!-~".contains(b)).count();
                 for (k, b) in bytes.iter_mut().enumerate() {
-                    if k < lead
-                        || k >= n.saturating_sub(trail)
-                        || matches!(*b, b'<' | b'>' | b'"' | b'\'' | b'&' | b'`' | b'=' | b'/')
-                    {
-                        if !matches!(*b, b'\n' | b'\r') {
-                            *b = b' ';
-                        }
+                    let delimiter = k < lead || k >= n.saturating_sub(trail);
+                    let unsafe_char = matches!(*b, b'<' | b'>' | b'"' | b'\'' | b'&' | b'`' | b'=' | b'/');
+                    if (delimiter || unsafe_char) && !matches!(*b, b'\n' | b'\r') {
+                        *b = b' ';
                     }
                 }
             }

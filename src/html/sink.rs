@@ -165,25 +165,19 @@ impl TokenSink for SpanSink<'_> {
                 }
                 out.end_tags.push((tag.name.to_string(), start..end));
                 drop(out);
-                let result = self.tb.process_token(token, line_number);
-                result
+                self.tb.process_token(token, line_number)
             }
             Token::CommentToken(_) => {
                 let from = prev.saturating_sub(1);
                 let start = self.src.as_bytes()[from..end].iter().position(|&b| b == b'<').map_or(prev, |p| from + p);
                 self.out.borrow_mut().comments.push(start..end);
-                let result = self.tb.process_token(token, line_number);
-                result
+                self.tb.process_token(token, line_number)
             }
             Token::DoctypeToken(ref dt) => {
                 self.out.borrow_mut().doctype_public_id = dt.public_id.as_ref().map(|s| s.to_string());
-                let result = self.tb.process_token(token, line_number);
-                result
+                self.tb.process_token(token, line_number)
             }
-            _ => {
-                let result = self.tb.process_token(token, line_number);
-                result
-            }
+            _ => self.tb.process_token(token, line_number),
         }
     }
 

@@ -292,7 +292,7 @@ fn check_document(src: &str) -> usize {
                 el.value()
                     .attrs()
                     .any(|(k, _)| k.eq_ignore_ascii_case(&a.name)
-                        || k.ends_with(&*a.name.rsplit(':').next().unwrap_or(""))),
+                        || k.ends_with(a.name.rsplit(':').next().unwrap_or(""))),
                 "attribute {} missing on {dom_name} in {src:?}",
                 a.name
             );

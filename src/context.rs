@@ -1,0 +1,279 @@
+//! Everything a rule may look at for one file, and the questions rules share: what a control
+//! is labelled with, the original text of an attribute, whether an offset is live markup.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use scraper::ElementRef;
+
+use crate::document::DocumentKind;
+use crate::esp::EspTags;
+use crate::html::{AttrSpan, Document};
+use crate::source::SourceFile;
+use crate::template::Templates;
+use crate::vocab::{Concept, ConceptSet, Vocabulary};
+
+pub struct Context<'a> {
+    pub source: &'a SourceFile,
+    pub doc: &'a Document,
+    pub templates: &'a Templates,
+    pub vocab: &'a Vocabulary,
+    pub esp: &'a EspTags,
+    pub kind: &'a DocumentKind,
+    ids: HashMap<&'a str, ElementRef<'a>>,
+    labels_for: HashMap<&'a str, Vec<ElementRef<'a>>>,
+}
+
+/// The text that describes a form control, gathered the way a person (and assistive
+/// technology) would read it.
+#[derive(Debug, Default, Clone)]
+pub struct ControlText {
+    /// Label text: label[for], wrapping label, aria-labelledby, aria-label, title, or the text
+    /// right next to the control. Whitespace collapsed.
+    pub label: String,
+    /// The element that holds the label text, when there is one (for secondary spans).
+    pub label_element: Option<Range<usize>>,
+    /// name and id, split into words ("opt_in_newsletter" → "opt in newsletter").
+    pub identifiers: String,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        source: &'a SourceFile,
+        doc: &'a Document,
+        templates: &'a Templates,
+        vocab: &'a Vocabulary,
+        esp: &'a EspTags,
+        kind: &'a DocumentKind,
+    ) -> Context<'a> {
+        let mut ids = HashMap::new();
+        let mut labels_for: HashMap<&str, Vec<ElementRef<'a>>> = HashMap::new();
+        for el in doc.elements() {
+            if let Some(id) = el.value().id() {
+                ids.entry(id).or_insert(el);
+            }
+            if el.value().name() == "label"
+                && let Some(f) = el.value().attr("for")
+            {
+                labels_for.entry(f).or_default().push(el);
+            }
+        }
+        Context { source, doc, templates, vocab, esp, kind, ids, labels_for }
+    }
+
+    pub fn text(&self) -> &'a str {
+        &self.source.text
+    }
+
+    /// The attribute's spans in the source, if the element came from a start tag.
+    pub fn attr_span(&self, el: ElementRef<'_>, name: &str) -> Option<&'a AttrSpan> {
+        self.doc.span(el)?.attr(name)
+    }
+
+    /// The attribute value as written in the ORIGINAL source (template syntax intact), falling
+    /// back to the DOM value.
+    pub fn attr_raw(&self, el: ElementRef<'a>, name: &str) -> Option<&'a str> {
+        if let Some(a) = self.attr_span(el, name) {
+            return Some(match &a.value_span {
+                Some(v) => &self.source.text[v.clone()],
+                None => "",
+            });
+        }
+        el.value().attr(name)
+    }
+
+    /// Is this offset inside a template expression or conditional block, so that what is
+    /// there depends on data (a stored choice) rather than being a fixed default?
+    pub fn is_templated(&self, offset: usize) -> bool {
+        self.templates.in_expression(offset) || self.templates.in_conditional(offset)
+    }
+
+    pub fn element_by_id(&self, id: &str) -> Option<ElementRef<'a>> {
+        self.ids.get(id).copied()
+    }
+
+    /// Text content with whitespace collapsed.
+    pub fn text_of(&self, el: ElementRef<'_>) -> String {
+        collapse(el.text())
+    }
+
+    /// What a control says about itself.
+    pub fn control_text(&self, el: ElementRef<'a>) -> ControlText {
+        let mut out = ControlText::default();
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(id) = el.value().id()
+            && let Some(labels) = self.labels_for.get(id)
+        {
+            for l in labels {
+                parts.push(self.text_of(*l));
+                out.label_element.get_or_insert_with(|| self.doc.anchor(*l));
+            }
+        }
+        if let Some(l) = el.ancestors().filter_map(ElementRef::wrap).find(|a| a.value().name() == "label") {
+            parts.push(self.text_of(l));
+            out.label_element.get_or_insert_with(|| self.doc.anchor(l));
+        }
+        if let Some(ids) = el.value().attr("aria-labelledby") {
+            for id in ids.split_whitespace() {
+                if let Some(t) = self.element_by_id(id) {
+                    parts.push(self.text_of(t));
+                    out.label_element.get_or_insert_with(|| self.doc.anchor(t));
+                }
+            }
+        }
+        if let Some(id) = el.value().attr("aria-describedby") {
+            for id in id.split_whitespace() {
+                if let Some(t) = self.element_by_id(id) {
+                    parts.push(self.text_of(t));
+                }
+            }
+        }
+        for a in ["aria-label", "title"] {
+            if let Some(v) = el.value().attr(a) {
+                parts.push(collapse(std::iter::once(v)));
+            }
+        }
+        if parts.iter().all(|p| p.trim().is_empty()) {
+            let (t, holder) = self.adjacent_text(el);
+            parts.push(t);
+            if let Some(h) = holder {
+                out.label_element = Some(self.doc.anchor(h));
+            }
+        }
+        out.label = parts.join(" ").trim().to_string();
+        let mut idents = String::new();
+        for a in ["name", "id"] {
+            if let Some(v) = el.value().attr(a) {
+                idents.push_str(&split_identifier(v));
+                idents.push(' ');
+            }
+        }
+        out.identifiers = idents.trim().to_string();
+        out
+    }
+
+    /// Text next to a control that has no label: the rest of its parent when the parent holds
+    /// no other control, else the sibling text up to the next control or line break.
+    fn adjacent_text(&self, el: ElementRef<'a>) -> (String, Option<ElementRef<'a>>) {
+        let mut node = el;
+        // Climb through wrappers that hold only this control (e.g. <span class=box><input></span>).
+        for _ in 0..4 {
+            let Some(parent) = node.parent().and_then(ElementRef::wrap) else { break };
+            if matches!(parent.value().name(), "form" | "body" | "fieldset" | "table" | "tbody" | "tr" | "ul" | "ol") {
+                break;
+            }
+            let controls = parent.descendants().filter_map(ElementRef::wrap).filter(|e| is_control(*e)).count();
+            if controls != 1 {
+                break;
+            }
+            let text = self.text_of(parent);
+            if !text.is_empty() {
+                return (text, Some(parent));
+            }
+            node = parent;
+        }
+        // Siblings after the control.
+        let mut text = String::new();
+        for sib in node.next_siblings() {
+            if let Some(e) = ElementRef::wrap(sib) {
+                if is_control(e)
+                    || e.value().name() == "br"
+                    || e.descendants().filter_map(ElementRef::wrap).any(is_control)
+                {
+                    break;
+                }
+                text.push_str(&self.text_of(e));
+                text.push(' ');
+            } else if let Some(t) = sib.value().as_text() {
+                text.push_str(t);
+            }
+        }
+        (collapse(std::iter::once(text.as_str())), None)
+    }
+
+    /// Concepts a control speaks of: from its label, or (when the label says nothing) from
+    /// its name/id.
+    pub fn concepts(&self, text: &str) -> ConceptSet {
+        self.vocab.concepts(text)
+    }
+
+    pub fn has(&self, text: &str, c: Concept) -> bool {
+        self.vocab.has(text, c)
+    }
+
+    /// Is `offset` in live markup (not an HTML comment, template comment, or script/style)?
+    pub fn is_live(&self, offset: usize) -> bool {
+        !self.doc.is_dead(offset) && !self.templates.in_comment(offset)
+    }
+
+    /// The nearest enclosing form, or the form named by the control's `form` attribute.
+    pub fn form_of(&self, el: ElementRef<'a>) -> Option<ElementRef<'a>> {
+        if let Some(id) = el.value().attr("form") {
+            return self.element_by_id(id).filter(|f| f.value().name() == "form");
+        }
+        el.ancestors().filter_map(ElementRef::wrap).find(|a| a.value().name() == "form")
+    }
+}
+
+pub fn is_control(e: ElementRef<'_>) -> bool {
+    match e.value().name() {
+        "select" | "textarea" | "button" => true,
+        "input" => !e.value().attr("type").is_some_and(|t| t.eq_ignore_ascii_case("hidden")),
+        _ => false,
+    }
+}
+
+/// Collapse whitespace runs to one space and trim.
+pub fn collapse<'s>(parts: impl Iterator<Item = &'s str>) -> String {
+    let mut joined = String::new();
+    for p in parts {
+        joined.push_str(p);
+    }
+    let mut out = String::with_capacity(joined.len());
+    for w in joined.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// "optIn_newsletter[sms]" → "opt In newsletter sms": split an identifier into words.
+pub fn split_identifier(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 4);
+    let mut prev: Option<char> = None;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if let Some(p) = prev
+                && p.is_lowercase()
+                && c.is_uppercase()
+            {
+                out.push(' ');
+            }
+            out.push(c);
+        } else if !out.ends_with(' ') {
+            out.push(' ');
+        }
+        prev = Some(c);
+    }
+    out.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_split() {
+        assert_eq!(split_identifier("optIn_newsletter[sms]"), "opt In newsletter sms");
+        assert_eq!(split_identifier("accepts-marketing"), "accepts marketing");
+        assert_eq!(split_identifier("GDPR"), "GDPR");
+    }
+
+    #[test]
+    fn collapse_whitespace() {
+        assert_eq!(collapse(["  a\n b ", "c"].into_iter()), "a b c");
+        assert_eq!(collapse(["a", "b"].into_iter()), "ab");
+    }
+}

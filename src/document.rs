@@ -1,0 +1,273 @@
+//! What kind of document a file is (web page/form, email template, both, neither) and, for an
+//! email, whether it is marketing or transactional, with the reasons, as a person would judge.
+
+use std::fmt;
+use std::path::Path;
+
+use scraper::ElementRef;
+
+use crate::esp::EspTags;
+use crate::html::Document;
+use crate::template::Templates;
+use crate::vocab::{Concept, Vocabulary};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmailKind {
+    Marketing,
+    Transactional,
+    /// An email with no sign of either: not checked for an unsubscribe link.
+    Unknown,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocumentKind {
+    /// Has forms or controls that collect data.
+    pub page: bool,
+    pub email: Option<EmailKind>,
+    /// Why, one short phrase per signal.
+    pub reasons: Vec<String>,
+}
+
+impl DocumentKind {
+    pub fn is_marketing_email(&self) -> bool {
+        self.email == Some(EmailKind::Marketing)
+    }
+}
+
+impl fmt::Display for DocumentKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let email = match self.email {
+            Some(EmailKind::Marketing) => Some("marketing email"),
+            Some(EmailKind::Transactional) => Some("transactional email"),
+            Some(EmailKind::Unknown) => Some("email (purpose unclear)"),
+            None => None,
+        };
+        match (self.page, email) {
+            (true, Some(e)) => write!(f, "web page with forms + {e}"),
+            (true, None) => f.write_str("web page with forms"),
+            (false, Some(e)) => f.write_str(e),
+            (false, None) => f.write_str("neither page with forms nor email"),
+        }
+    }
+}
+
+/// Path words that mark email templates, and marketing/transactional ones.
+const EMAIL_DIRS: &[&str] = &[
+    "email",
+    "emails",
+    "mail",
+    "mails",
+    "mailer",
+    "mailers",
+    "mailing",
+    "mailings",
+    "newsletter",
+    "newsletters",
+    "email-templates",
+    "email_templates",
+    "mail-templates",
+    "mail_templates",
+    "mjml",
+    "campaigns",
+    "notifications",
+];
+const MARKETING_PATH: &[&str] =
+    &["newsletter", "marketing", "campaign", "promo", "promotion", "digest", "announcement", "drip", "offer", "sale"];
+const TRANSACTIONAL_PATH: &[&str] = &[
+    "password",
+    "reset",
+    "receipt",
+    "invoice",
+    "order",
+    "shipping",
+    "shipment",
+    "verify",
+    "verification",
+    "confirm",
+    "activation",
+    "activate",
+    "account",
+    "auth",
+    "security",
+    "transactional",
+    "welcome",
+    "invitation",
+    "invite",
+    "dunning",
+    "trial",
+    "billing",
+    "payment",
+    "login",
+    "signin",
+    "otp",
+    "2fa",
+    "magic-link",
+];
+
+pub struct Classifier<'a> {
+    pub vocab: &'a Vocabulary,
+    pub esp: &'a EspTags,
+}
+
+impl Classifier<'_> {
+    pub fn classify(&self, path: &Path, text: &str, doc: &Document, templates: &Templates) -> DocumentKind {
+        let mut kind = DocumentKind::default();
+        let is_live = |o: usize| !doc.is_dead(o) && !templates.in_comment(o);
+
+        // ---- page: forms or data-collecting controls ----
+        let forms = doc.elements().filter(|e| e.value().name() == "form").count();
+        let inputs = doc
+            .elements()
+            .filter(|e| matches!(e.value().name(), "input" | "select" | "textarea"))
+            .filter(|e| !e.value().attr("type").is_some_and(|t| t.eq_ignore_ascii_case("hidden")))
+            .count();
+        if forms > 0 {
+            kind.page = true;
+            kind.reasons.push(format!("{forms} <form> element{}", plural(forms)));
+        } else if inputs > 0 {
+            kind.page = true;
+            kind.reasons.push(format!("{inputs} form control{} outside a <form>", plural(inputs)));
+        }
+
+        // ---- email signals ----
+        let mut email_score = 0;
+        let lower_path = path.to_string_lossy().replace('\\', "/").to_lowercase();
+        let components: Vec<&str> = lower_path.split('/').collect();
+        let file_name = components.last().copied().unwrap_or("");
+        let dirs = &components[..components.len().saturating_sub(1)];
+        if let Some(d) = dirs.iter().find(|d| EMAIL_DIRS.contains(d)) {
+            email_score += 2;
+            kind.reasons.push(format!("path is under {d}/"));
+        } else if ["email", "newsletter", "mailer"].iter().any(|w| file_name.contains(w)) {
+            email_score += 2;
+            kind.reasons.push(format!("file name {file_name:?} says email"));
+        }
+        if lower_path.ends_with(".mjml")
+            || doc.elements().any(|e| e.value().name() == "mjml" || e.value().name().starts_with("mj-"))
+        {
+            email_score += 3;
+            kind.reasons.push("MJML markup".into());
+        }
+        let markers: Vec<_> = self.esp.markers(text).into_iter().filter(|h| is_live(h.start)).collect();
+        let marketing_esp = markers.iter().find(|h| h.marketing).map(|h| h.esp);
+        if let Some(first) = markers.first() {
+            email_score += 2;
+            kind.reasons.push(format!("{} merge tags", first.esp));
+        }
+        if let Some(id) = &doc.doctype_public_id
+            && id.contains("XHTML 1.0")
+        {
+            email_score += 1;
+            kind.reasons.push("XHTML 1.0 doctype".into());
+        }
+        let outlook =
+            doc.comments.iter().any(|c| text[c.clone()].contains("[if mso") || text[c.clone()].contains("[if gte mso"))
+                || text.contains("urn:schemas-microsoft-com:office")
+                || doc.elements().any(|e| {
+                    e.value().name() == "meta"
+                        && e.value()
+                            .attr("name")
+                            .is_some_and(|n| n.eq_ignore_ascii_case("x-apple-disable-message-reformatting"))
+                });
+        if outlook {
+            email_score += 2;
+            kind.reasons.push("email-client markup (Outlook conditional comments or Apple reformatting meta)".into());
+        }
+        let layout_tables = doc
+            .elements()
+            .filter(|e| e.value().name() == "table")
+            .filter(|e| {
+                let v = e.value();
+                v.attr("role").is_some_and(|r| r.eq_ignore_ascii_case("presentation"))
+                    || (v.attr("cellpadding").is_some() && v.attr("cellspacing").is_some())
+                    || v.attr("bgcolor").is_some()
+            })
+            .count();
+        if layout_tables >= 2 && forms == 0 {
+            email_score += 1;
+            kind.reasons.push(format!("{layout_tables} layout tables"));
+        }
+        if email_score < 2 {
+            return kind;
+        }
+
+        // ---- marketing or transactional ----
+        let body_text = visible_text(doc);
+        let hits = self.vocab.hits(&body_text);
+        let count = |c: Concept| {
+            let mut seen: Vec<&str> = Vec::new();
+            for h in hits.iter().filter(|h| h.concept == c) {
+                let w = &body_text[h.start..h.end];
+                if !seen.iter().any(|s| s.eq_ignore_ascii_case(w)) {
+                    seen.push(w);
+                }
+            }
+            seen
+        };
+        let mkt_words = count(Concept::MarketingEmail);
+        let trans_words = count(Concept::Transactional);
+        let mut marketing = mkt_words.len() as i32;
+        let mut transactional = trans_words.len() as i32;
+        if !mkt_words.is_empty() {
+            kind.reasons.push(format!("marketing wording: {}", quote_list(&mkt_words)));
+        }
+        if !trans_words.is_empty() {
+            kind.reasons.push(format!("transactional wording: {}", quote_list(&trans_words)));
+        }
+        let stem = lower_path.rsplit('/').next().unwrap_or("");
+        let path_words = |list: &[&'static str]| -> Option<&'static str> {
+            components.iter().chain(std::iter::once(&stem)).find_map(|c| list.iter().find(|w| c.contains(**w)).copied())
+        };
+        if let Some(w) = path_words(MARKETING_PATH) {
+            marketing += 3;
+            kind.reasons.push(format!("path mentions {w:?}"));
+        }
+        if let Some(w) = path_words(TRANSACTIONAL_PATH) {
+            transactional += 3;
+            kind.reasons.push(format!("path mentions {w:?}"));
+        }
+        if let Some(esp) = marketing_esp {
+            marketing += 2;
+            kind.reasons.push(format!("{esp} is a marketing ESP"));
+        }
+        kind.email = Some(if transactional > marketing {
+            EmailKind::Transactional
+        } else if marketing > 0 {
+            EmailKind::Marketing
+        } else {
+            EmailKind::Unknown
+        });
+        kind
+    }
+}
+
+/// Body text a reader sees (no script/style/head), whitespace collapsed.
+fn visible_text(doc: &Document) -> String {
+    let root = doc.root();
+    let body = root.children().filter_map(ElementRef::wrap).find(|e| e.value().name() == "body").unwrap_or(root);
+    let mut out = String::new();
+    for node in body.descendants() {
+        if let Some(t) = node.value().as_text() {
+            let hidden = node
+                .ancestors()
+                .filter_map(ElementRef::wrap)
+                .any(|a| matches!(a.value().name(), "script" | "style" | "head" | "template"));
+            if !hidden {
+                out.push_str(t);
+                out.push(' ');
+            }
+        }
+    }
+    crate::context::collapse(std::iter::once(out.as_str()))
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn quote_list(words: &[&str]) -> String {
+    let shown: Vec<String> = words.iter().take(4).map(|w| format!("{w:?}")).collect();
+    let more = if words.len() > 4 { format!(" and {} more", words.len() - 4) } else { String::new() };
+    format!("{}{more}", shown.join(", "))
+}

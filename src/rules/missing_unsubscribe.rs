@@ -1,0 +1,172 @@
+//! missing-unsubscribe: a marketing email template without a working unsubscribe mechanism.
+
+use scraper::ElementRef;
+
+use super::{Confidence, Rule, RuleMeta, finding};
+use crate::context::Context;
+use crate::finding::{Finding, Label, Severity};
+use crate::vocab::Concept;
+
+pub struct MissingUnsubscribe;
+
+static META: RuleMeta = RuleMeta {
+    name: "missing-unsubscribe",
+    summary: "a marketing email template has no unsubscribe link or merge tag",
+    severity: Severity::Error,
+    confidence: Confidence::Heuristic,
+    docs: include_str!("../../rules/missing-unsubscribe.md"),
+};
+
+impl Rule for MissingUnsubscribe {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_document(&self, ctx: &Context<'_>, out: &mut Vec<Finding>) {
+        if !ctx.kind.is_marketing_email() {
+            return;
+        }
+        if has_unsubscribe(ctx) {
+            return;
+        }
+        let anchor = ["body", "mj-body", "mjml", "html"]
+            .iter()
+            .find_map(|name| ctx.doc.elements().find(|e| e.value().name() == *name && ctx.doc.span(*e).is_some()))
+            .or_else(|| ctx.doc.elements().find(|e| ctx.doc.span(*e).is_some()))
+            .map_or(0..0, |e| ctx.doc.anchor(e));
+        let why = ctx.kind.reasons.iter().filter(|r| !r.contains("form")).cloned().collect::<Vec<_>>().join("; ");
+        let mut f = finding(
+            &META,
+            anchor,
+            "marketing email has no unsubscribe link".to_string(),
+            "this email offers no way to opt out",
+            format!(
+                "add a visible unsubscribe link, e.g. <a href=\"{{{{ unsubscribe_url }}}}\">Unsubscribe</a>, or your \
+                 ESP's unsubscribe merge tag (Mailchimp *|UNSUB|*, SendGrid <%asm_group_unsubscribe_raw_url%>, \
+                 HubSpot {{{{ unsubscribe_link }}}}, Klaviyo {{% unsubscribe %}}, Mailjet [[UNSUB_LINK_EN]]); \
+                 treated as marketing because: {why}"
+            ),
+        );
+        // Unsubscribe links that exist only in comments or scripts: say why they do not count.
+        for dead in dead_mentions(ctx).into_iter().take(3) {
+            f.secondary.push(Label { span: dead, message: "inside a comment or script: does not count".into() });
+        }
+        out.push(f);
+    }
+}
+
+fn has_unsubscribe(ctx: &Context<'_>) -> bool {
+    let text = ctx.text();
+    if ctx.esp.unsubscribe_tags(text).iter().any(|h| ctx.is_live(h.start)) {
+        return true;
+    }
+    ctx.doc.elements().any(|e| is_unsubscribe_link(ctx, e))
+}
+
+fn is_unsubscribe_link(ctx: &Context<'_>, e: ElementRef<'_>) -> bool {
+    if !matches!(e.value().name(), "a" | "area" | "mj-button" | "mj-navbar-link" | "mj-social-element") {
+        return false;
+    }
+    let href = ctx.attr_raw(e, "href").unwrap_or("");
+    if let Some(mailto) = href.get(..7).filter(|s| s.eq_ignore_ascii_case("mailto:")).map(|_| &href[7..]) {
+        let decoded = percent_decode(mailto).replace('+', " ");
+        return ctx.has(&decoded, Concept::Unsubscribe) || ctx.has(&decoded, Concept::UnsubscribeUrl);
+    }
+    if ctx.has(href, Concept::UnsubscribeUrl) {
+        return true;
+    }
+    let text = ctx.text_of(e);
+    let title = e.value().attr("title").unwrap_or("");
+    ctx.has(&text, Concept::Unsubscribe) || ctx.has(title, Concept::Unsubscribe)
+}
+
+/// Unsubscribe mentions (merge tags or wording) inside comments or raw text.
+fn dead_mentions(ctx: &Context<'_>) -> Vec<std::ops::Range<usize>> {
+    let text = ctx.text();
+    let mut out: Vec<std::ops::Range<usize>> =
+        ctx.esp.unsubscribe_tags(text).into_iter().filter(|h| !ctx.is_live(h.start)).map(|h| h.start..h.end).collect();
+    for c in &ctx.doc.comments {
+        for h in ctx.vocab.hits(&text[c.clone()]) {
+            if matches!(h.concept, Concept::Unsubscribe | Concept::UnsubscribeUrl) {
+                out.push(c.start + h.start..c.start + h.end);
+                break;
+            }
+        }
+    }
+    out.sort_by_key(|r| r.start);
+    out.dedup_by(|a, b| a.start < b.end);
+    out
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push(h * 16 + l);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(c: u8) -> Option<u8> {
+    (c as char).to_digit(16).map(|d| d as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::check;
+
+    const RULE: &str = "missing-unsubscribe";
+
+    const HEAD: &str = r#"<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd"><html><head></head>"#;
+
+    fn email(body: &str) -> String {
+        format!(
+            "{HEAD}<body><table role=presentation cellpadding=0 cellspacing=0><tr><td><h1>Our spring newsletter</h1><p>20% off everything. Shop now!</p>{body}</td></tr></table></body></html>"
+        )
+    }
+
+    #[test]
+    fn marketing_emails() {
+        let fail = [
+            email(""),
+            email("<!-- <a href=\"*|UNSUB|*\">Unsubscribe</a> -->"),
+            email("<a href=\"/about\">About us</a>"),
+        ];
+        let pass = [
+            email("<a href=\"*|UNSUB|*\">Unsubscribe</a>"),
+            email("<a href=\"https://x.com/u?id=1\">Abmelden</a>"),
+            email("<a href=\"{{ unsubscribe_url }}\">here</a>"),
+            email("<a href=\"<%asm_group_unsubscribe_raw_url%>\">opt out</a>"),
+            email("{% unsubscribe %}"),
+            email("[[UNSUB_LINK_EN]]"),
+            email("<unsubscribe>Stop these emails</unsubscribe>"),
+            email("<a href=\"mailto:news@x.com?subject=Unsubscribe\">email us</a>"),
+            email("<a href=\"https://x.com/email-preferences\">Manage preferences</a>"),
+            // A transactional email needs none.
+            format!(
+                "{HEAD}<body><table role=presentation cellpadding=0 cellspacing=0><tr><td><h1>Reset your password</h1><p>Use this link to reset your password.</p></td></tr></table></body></html>"
+            ),
+        ];
+        let fail: Vec<(&str, &str)> = fail.iter().map(|s| (s.as_str(), "<body>")).collect();
+        let pass: Vec<&str> = pass.iter().map(String::as_str).collect();
+        check(RULE, "email.html", &fail, &pass);
+        // A web page is not an email.
+        check(RULE, "page.html", &[], &["<html><body><h1>Newsletter</h1><p>20% off. Shop now!</p></body></html>"]);
+    }
+
+    #[test]
+    fn mjml_anchor_is_mj_body() {
+        let src = "<mjml><mj-body><mj-section><mj-column><mj-text>Our newsletter: 30% off!</mj-text></mj-column></mj-section></mj-body></mjml>";
+        check(RULE, "promo.mjml", &[(src, "<mj-body>")], &[]);
+    }
+}

@@ -1,0 +1,111 @@
+//! The rules. Each rule is one file: metadata, check, and quick tests; its documentation is
+//! `rules/<name>.md`. Register a rule by adding it to `RULES`.
+
+mod bundled_consent;
+mod missing_privacy_link;
+mod missing_unsubscribe;
+mod pre_ticked_consent;
+
+use scraper::ElementRef;
+
+use crate::context::Context;
+use crate::finding::{Finding, Severity};
+
+/// How sure a rule can be: heuristic rules depend on wording and say so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    High,
+    Heuristic,
+}
+
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable kebab-case identifier naming the problem.
+    pub name: &'static str,
+    /// One line, for `consentlint rules`.
+    pub summary: &'static str,
+    pub severity: Severity,
+    pub confidence: Confidence,
+    /// The full documentation (Markdown), printed by `consentlint rule NAME`.
+    pub docs: &'static str,
+}
+
+pub trait Rule: Sync + Send {
+    fn meta(&self) -> &'static RuleMeta;
+
+    /// Called for every element in document order.
+    fn check_element(&self, _ctx: &Context<'_>, _el: ElementRef<'_>, _out: &mut Vec<Finding>) {}
+
+    /// Called once per file.
+    fn check_document(&self, _ctx: &Context<'_>, _out: &mut Vec<Finding>) {}
+}
+
+/// Every rule, in the order they are listed.
+pub static RULES: &[&dyn Rule] = &[
+    &pre_ticked_consent::PreTickedConsent,
+    &bundled_consent::BundledConsent,
+    &missing_privacy_link::MissingPrivacyLink,
+    &missing_unsubscribe::MissingUnsubscribe,
+];
+
+pub fn find(name: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|r| r.meta().name == name)
+}
+
+/// Build a finding with the rule's default severity.
+pub(crate) fn finding(
+    meta: &'static RuleMeta,
+    span: std::ops::Range<usize>,
+    message: String,
+    label: &str,
+    help: String,
+) -> Finding {
+    Finding {
+        rule: meta.name,
+        severity: meta.severity,
+        message,
+        span,
+        label: label.to_string(),
+        secondary: Vec::new(),
+        help,
+    }
+}
+
+/// Input type, lowercased ("text" when absent).
+pub(crate) fn input_type(el: ElementRef<'_>) -> String {
+    el.value().attr("type").map_or_else(|| "text".to_string(), |t| t.trim().to_ascii_lowercase())
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Quick tests next to each rule: lint a snippet with every rule, keep one rule's findings.
+    use crate::lint::Linter;
+    use crate::source::SourceFile;
+
+    pub fn findings(rule: &str, path: &str, text: &str) -> Vec<(String, String)> {
+        let linter = Linter::default();
+        let file = SourceFile::from_text(path, text);
+        let report = linter.check(&file);
+        report
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == rule)
+            .map(|f| (f.message.clone(), file.text[f.span.clone()].to_string()))
+            .collect()
+    }
+
+    /// Each `fail` snippet gives at least one finding whose span reads `expect`; each `pass`
+    /// snippet gives none.
+    pub fn check(rule: &str, path: &str, fail: &[(&str, &str)], pass: &[&str]) {
+        for (src, expect) in fail {
+            let got = findings(rule, path, src);
+            assert!(!got.is_empty(), "expected {rule} in:\n{src}");
+            assert!(got.iter().any(|(_, span)| span == expect), "span {expect:?} not in {got:?} for:\n{src}");
+        }
+        for src in pass {
+            let got = findings(rule, path, src);
+            assert!(got.is_empty(), "unexpected {rule} {got:?} in:\n{src}");
+        }
+    }
+}

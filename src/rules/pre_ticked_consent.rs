@@ -1,0 +1,425 @@
+//! pre-ticked-consent: an opt-in control that is selected by default.
+
+use scraper::ElementRef;
+
+use super::{Confidence, Rule, RuleMeta, finding, input_type};
+use crate::context::{Context, collapse};
+use crate::finding::{Finding, Label, Severity};
+use crate::vocab::{Concept, ConceptSet};
+
+pub struct PreTickedConsent;
+
+static META: RuleMeta = RuleMeta {
+    name: "pre-ticked-consent",
+    summary: "a consent checkbox, radio or select is opted in by default",
+    severity: Severity::Error,
+    confidence: Confidence::Heuristic,
+    docs: include_str!("../../rules/pre-ticked-consent.md"),
+};
+
+/// Concepts that make a control a consent control.
+const CONSENT: &[Concept] = &[Concept::Marketing, Concept::Sharing, Concept::Profiling, Concept::Consent];
+
+impl Rule for PreTickedConsent {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_element(&self, ctx: &Context<'_>, el: ElementRef<'_>, out: &mut Vec<Finding>) {
+        match el.value().name() {
+            "input" => match input_type(el).as_str() {
+                "checkbox" => check_checkbox(ctx, el, out),
+                "radio" => check_radio(ctx, el, out),
+                "hidden" => check_hidden(ctx, el, out),
+                _ => {}
+            },
+            "select" => check_select(ctx, el, out),
+            _ => {}
+        }
+    }
+}
+
+/// Why a control counts as consent: the words that said so, and where they came from.
+struct Purpose {
+    words: String,
+    from_label: bool,
+}
+
+/// Is this control asking for consent? Its label decides; when the label says nothing about
+/// purposes, its name/id do. A "not consent" label (remember me, same as billing) never is.
+fn consent_purpose(ctx: &Context<'_>, label: &str, identifiers: &str) -> Option<Purpose> {
+    let from_label = ctx.vocab.hits(label);
+    let label_set = set_of(&from_label);
+    if label_set.contains(Concept::NotConsent) {
+        return None;
+    }
+    let words: Vec<&str> =
+        from_label.iter().filter(|h| CONSENT.contains(&h.concept)).map(|h| &label[h.start..h.end]).collect();
+    if !words.is_empty() {
+        return Some(Purpose { words: dedup_join(&words), from_label: true });
+    }
+    let from_ids = ctx.vocab.hits(identifiers);
+    if set_of(&from_ids).contains(Concept::NotConsent) {
+        return None;
+    }
+    let words: Vec<&str> =
+        from_ids.iter().filter(|h| CONSENT.contains(&h.concept)).map(|h| &identifiers[h.start..h.end]).collect();
+    (!words.is_empty()).then(|| Purpose { words: dedup_join(&words), from_label: false })
+}
+
+fn set_of(hits: &[crate::vocab::Hit]) -> ConceptSet {
+    let mut s = ConceptSet::default();
+    for h in hits {
+        s.insert(h.concept);
+    }
+    s
+}
+
+fn dedup_join(words: &[&str]) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    for w in words {
+        let w = w.to_lowercase();
+        if !seen.contains(&w) {
+            seen.push(w);
+        }
+    }
+    seen.into_iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(", ")
+}
+
+/// The `checked`/`selected` attribute, if it is a fixed default (not produced by a template
+/// conditional or expression, which reflect a stored choice).
+fn fixed_default(ctx: &Context<'_>, el: ElementRef<'_>, attr: &str) -> Option<std::ops::Range<usize>> {
+    el.value().attr(attr)?;
+    let a = ctx.attr_span(el, attr)?;
+    if ctx.is_templated(a.span.start) {
+        return None;
+    }
+    // `checked="{{ user.opt_in }}"`: the value comes from data.
+    if let Some(v) = &a.value_span
+        && ctx.templates.in_expression(v.start)
+    {
+        return None;
+    }
+    Some(a.span.clone())
+}
+
+fn report(
+    ctx: &Context<'_>,
+    out: &mut Vec<Finding>,
+    span: std::ops::Range<usize>,
+    what: &str,
+    purpose: &Purpose,
+    label_at: Option<std::ops::Range<usize>>,
+    attr: &str,
+) {
+    let mut f = finding(
+        &META,
+        span,
+        format!("{what} is opted in by default"),
+        &format!("`{attr}` makes this the default"),
+        format!(
+            "remove `{attr}`: consent must be given by an active choice of the user, so the control must start \
+             unselected (it asks about {})",
+            purpose.words
+        ),
+    );
+    if purpose.from_label
+        && let Some(l) = label_at
+        && l != f.span
+    {
+        f.secondary.push(Label { span: l, message: format!("asks for consent: {}", purpose.words) });
+    }
+    let _ = ctx;
+    out.push(f);
+}
+
+fn check_checkbox(ctx: &Context<'_>, el: ElementRef<'_>, out: &mut Vec<Finding>) {
+    if el.value().attr("disabled").is_some() {
+        return;
+    }
+    let Some(span) = fixed_default(ctx, el, "checked") else { return };
+    let text = ctx.control_text(el);
+    let Some(purpose) = consent_purpose(ctx, &text.label, &text.identifiers) else { return };
+    let what = if el.value().attr("role").is_some_and(|r| r.eq_ignore_ascii_case("switch")) {
+        "consent switch"
+    } else {
+        "consent checkbox"
+    };
+    report(ctx, out, span, what, &purpose, text.label_element, "checked");
+}
+
+/// Does this option/radio text or value mean "yes, opt me in"?
+fn means_yes(ctx: &Context<'_>, text: &str, value: Option<&str>) -> bool {
+    let set = ctx.concepts(text);
+    if set.contains(Concept::No) || set.contains(Concept::Negation) {
+        return false;
+    }
+    if set.contains(Concept::Yes) {
+        return true;
+    }
+    // "Send me offers" as the option text, with no "no".
+    if set.any(CONSENT) && !text.is_empty() {
+        return true;
+    }
+    if let Some(v) = value {
+        let vs = ctx.concepts(v);
+        return vs.contains(Concept::Yes) && !vs.contains(Concept::No);
+    }
+    false
+}
+
+fn check_radio(ctx: &Context<'_>, el: ElementRef<'_>, out: &mut Vec<Finding>) {
+    if el.value().attr("disabled").is_some() {
+        return;
+    }
+    let Some(span) = fixed_default(ctx, el, "checked") else { return };
+    let text = ctx.control_text(el);
+    if !means_yes(ctx, &text.label, el.value().attr("value")) {
+        return;
+    }
+    // The group's question: its fieldset legend, or the text around the group, plus the name.
+    let question = group_question(ctx, el);
+    let Some(purpose) = consent_purpose(ctx, &format!("{} {}", question, text.label), &text.identifiers) else {
+        return;
+    };
+    report(ctx, out, span, "consent radio button", &purpose, text.label_element, "checked");
+}
+
+/// Text of the smallest ancestor holding every radio of this group, or the fieldset legend.
+fn group_question(ctx: &Context<'_>, el: ElementRef<'_>) -> String {
+    let name = el.value().attr("name").unwrap_or("");
+    for anc in el.ancestors().filter_map(ElementRef::wrap) {
+        if anc.value().name() == "fieldset"
+            && let Some(legend) = anc.children().filter_map(ElementRef::wrap).find(|c| c.value().name() == "legend")
+        {
+            return ctx.text_of(legend);
+        }
+        let radios = anc
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .filter(|e| {
+                e.value().name() == "input" && input_type(*e) == "radio" && e.value().attr("name").unwrap_or("") == name
+            })
+            .count();
+        if radios >= 2 || matches!(anc.value().name(), "form" | "body") {
+            return ctx.text_of(anc);
+        }
+    }
+    String::new()
+}
+
+fn check_select(ctx: &Context<'_>, el: ElementRef<'_>, out: &mut Vec<Finding>) {
+    if el.value().attr("multiple").is_some() || el.value().attr("disabled").is_some() {
+        return;
+    }
+    let options: Vec<ElementRef<'_>> =
+        el.descendants().filter_map(ElementRef::wrap).filter(|e| e.value().name() == "option").collect();
+    if options.len() < 2 {
+        return;
+    }
+    // The browser shows the last option marked selected, else the first enabled option.
+    let explicit = options.iter().rev().find(|o| o.value().attr("selected").is_some()).copied();
+    let (chosen, span) = match explicit {
+        Some(o) => match fixed_default(ctx, o, "selected") {
+            Some(span) => (o, span),
+            None => return,
+        },
+        None => {
+            let Some(first) = options.iter().find(|o| o.value().attr("disabled").is_none()).copied() else { return };
+            // An implicit first choice inside template logic is not a fixed default either.
+            let anchor = ctx.doc.anchor(first);
+            if ctx.is_templated(anchor.start) {
+                return;
+            }
+            (first, anchor)
+        }
+    };
+    let option_text = collapse(chosen.text());
+    if !means_yes(ctx, &option_text, chosen.value().attr("value")) {
+        return;
+    }
+    let text = ctx.control_text(el);
+    let Some(purpose) = consent_purpose(ctx, &text.label, &text.identifiers) else { return };
+    let attr = if explicit.is_some() { "selected" } else { "the first option" };
+    let mut f = finding(
+        &META,
+        span,
+        "consent select is opted in by default".to_string(),
+        if explicit.is_some() { "`selected` makes this the default" } else { "first option, shown by default" },
+        format!(
+            "{}: make the first option a neutral \"Please choose\" (or \"No\") so the user has to pick the opt-in \
+             (it asks about {})",
+            if explicit.is_some() { "remove `selected`" } else { "reorder the options" },
+            purpose.words
+        ),
+    );
+    let _ = attr;
+    if purpose.from_label
+        && let Some(l) = text.label_element
+    {
+        f.secondary.push(Label { span: l, message: format!("asks for consent: {}", purpose.words) });
+    }
+    out.push(f);
+}
+
+const TRUTHY: &[&str] = &["1", "true", "yes", "on", "y", "checked", "opt-in", "optin", "subscribe", "subscribed"];
+
+fn check_hidden(ctx: &Context<'_>, el: ElementRef<'_>, out: &mut Vec<Finding>) {
+    let Some(value) = el.value().attr("value") else { return };
+    if !TRUTHY.contains(&value.trim().to_ascii_lowercase().as_str()) {
+        return;
+    }
+    let Some(name) = el.value().attr("name") else { return };
+    let idents = crate::context::split_identifier(name);
+    let set = ctx.concepts(&idents);
+    if !set.any(CONSENT) || set.contains(Concept::NotConsent) {
+        return;
+    }
+    let Some(form) = ctx.form_of(el) else { return };
+    if is_subscription_form(ctx, form) {
+        return;
+    }
+    // A checkbox with the same name in the form is the real control (Rails-style hidden
+    // default for an unchecked box).
+    let same_name_visible = form
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .any(|e| e.value().name() == "input" && input_type(e) != "hidden" && e.value().attr("name") == Some(name));
+    if same_name_visible {
+        return;
+    }
+    let Some(a) = ctx.attr_span(el, "value") else { return };
+    if ctx.is_templated(a.span.start) || a.value_span.as_ref().is_some_and(|v| ctx.templates.in_expression(v.start)) {
+        return;
+    }
+    out.push(finding(
+        &META,
+        a.span.clone(),
+        "hidden field opts the user in without asking".to_string(),
+        "always submitted as consent",
+        format!(
+            "replace the hidden `{name}` field with an unticked checkbox the user can choose to tick; a form \
+             whose purpose is not subscribing must not sign people up silently"
+        ),
+    ));
+}
+
+/// A form whose whole purpose is subscribing (a newsletter sign-up): submitting it is the
+/// active opt-in, so a hidden "subscribe=1" states what the user did.
+fn is_subscription_form(ctx: &Context<'_>, form: ElementRef<'_>) -> bool {
+    let has_password = form
+        .descendants()
+        .filter_map(ElementRef::wrap)
+        .any(|e| e.value().name() == "input" && input_type(e) == "password");
+    if has_password {
+        return false;
+    }
+    let mut signals = String::new();
+    for a in ["id", "class", "action", "name", "aria-label"] {
+        if let Some(v) = ctx.attr_raw(form, a) {
+            signals.push_str(&crate::context::split_identifier(v));
+            signals.push(' ');
+        }
+    }
+    for e in form.descendants().filter_map(ElementRef::wrap) {
+        let submit = match e.value().name() {
+            "button" => e.value().attr("type").is_none_or(|t| t.eq_ignore_ascii_case("submit")),
+            "input" => matches!(input_type(e).as_str(), "submit" | "image"),
+            _ => false,
+        };
+        if submit {
+            signals.push_str(&ctx.text_of(e));
+            signals.push(' ');
+            if let Some(v) = e.value().attr("value") {
+                signals.push_str(v);
+                signals.push(' ');
+            }
+        }
+    }
+    let set = ctx.concepts(&signals);
+    set.contains(Concept::Consent) || set.contains(Concept::Marketing)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::rules::testing::check;
+
+    const RULE: &str = "pre-ticked-consent";
+
+    #[test]
+    fn checkboxes() {
+        check(
+            RULE,
+            "form.html",
+            &[
+                (r#"<label><input type="checkbox" name="x" checked> Send me the newsletter</label>"#, "checked"),
+                (
+                    r#"<input type=checkbox id=n CHECKED><label for=n>Ich möchte Angebote per E-Mail erhalten</label>"#,
+                    "CHECKED",
+                ),
+                (r#"<input type="checkbox" name="marketing_opt_in" checked="checked">"#, r#"checked="checked""#),
+                (
+                    r#"<input type="checkbox" role="switch" aria-label="Share my data with partners" checked>"#,
+                    "checked",
+                ),
+                ("<form>{% for x in xs %}<input type=checkbox name=newsletter checked>{% endfor %}</form>", "checked"),
+            ],
+            &[
+                r#"<label><input type="checkbox" name="remember" checked> Remember me</label>"#,
+                r#"<label><input type="checkbox" checked> Same as billing address</label>"#,
+                r#"<label><input type="checkbox" name="newsletter"> Send me the newsletter</label>"#,
+                r#"<label><input type="checkbox" name="newsletter" {% if user.opt_in %}checked{% endif %}> Newsletter</label>"#,
+                r#"<label><input type="checkbox" name="newsletter" {{#if optIn}}checked{{/if}}> Newsletter</label>"#,
+                r#"<label><input type="checkbox" name="newsletter" <% if @user.newsletter %>checked<% end %>> News</label>"#,
+                r#"<label><input type="checkbox" name="newsletter" {{ 'checked' if u.n }}> Newsletter</label>"#,
+                r#"<!-- <input type="checkbox" name="newsletter" checked> -->"#,
+                r#"<script>document.write('<input type="checkbox" name="newsletter" checked>')</script>"#,
+                r#"<label><input type="checkbox" checked> I accept the terms and conditions</label>"#,
+                r#"<label><input type="checkbox" name="newsletter" checked disabled> Subscribed</label>"#,
+            ],
+        );
+    }
+
+    #[test]
+    fn radios_and_selects() {
+        check(
+            RULE,
+            "form.html",
+            &[
+                (
+                    r#"<fieldset><legend>Receive our newsletter?</legend><label><input type=radio name=nl value=yes checked> Yes</label><label><input type=radio name=nl value=no> No</label></fieldset>"#,
+                    "checked",
+                ),
+                (
+                    r#"<label for=s>Newsletter</label><select id=s name=newsletter><option value=1 selected>Yes</option><option value=0>No</option></select>"#,
+                    "selected",
+                ),
+                (
+                    r#"<label for=s>Marketing e-mails</label><select id=s><option>Yes please</option><option>No thanks</option></select>"#,
+                    "<option>",
+                ),
+            ],
+            &[
+                r#"<fieldset><legend>Receive our newsletter?</legend><label><input type=radio name=nl value=yes> Yes</label><label><input type=radio name=nl value=no checked> No</label></fieldset>"#,
+                r#"<label for=s>Newsletter</label><select id=s><option value="">Please choose</option><option>Yes</option><option>No</option></select>"#,
+                r#"<fieldset><legend>Delivery</legend><label><input type=radio name=d value=yes checked> Yes</label><label><input type=radio name=d value=no> No</label></fieldset>"#,
+            ],
+        );
+    }
+
+    #[test]
+    fn hidden_opt_in() {
+        check(
+            RULE,
+            "form.html",
+            &[(
+                r#"<form action="/register"><input type=email name=email><input type=password name=pw><input type="hidden" name="newsletter" value="1"><button>Create account</button></form>"#,
+                r#"value="1""#,
+            )],
+            &[
+                r#"<form action="https://x.list-manage.com/subscribe/post"><input type=email name=EMAIL><input type=hidden name=newsletter value=1><button>Subscribe</button></form>"#,
+                r#"<form action="/register"><input type=hidden name=newsletter value=0><input type=checkbox name=newsletter value=1> Newsletter<button>Go</button></form>"#,
+            ],
+        );
+    }
+}

@@ -1,0 +1,181 @@
+//! Finding the files to check: explicitly named files always; directories walked the way
+//! ripgrep and ruff do (hidden files, .gitignore/.ignore, dependency and build directories
+//! skipped).
+
+use std::path::{Path, PathBuf};
+
+/// Extensions checked when found in a directory.
+pub const EXTENSIONS: &[&str] = &[
+    "html",
+    "htm",
+    "xhtml",
+    "shtml",
+    "mjml",
+    "hbs",
+    "handlebars",
+    "mustache",
+    "liquid",
+    "njk",
+    "j2",
+    "jinja",
+    "jinja2",
+    "twig",
+    "erb",
+];
+
+/// Extensions checked only when the file contains HTML.
+pub const SNIFFED_EXTENSIONS: &[&str] = &["php", "tpl"];
+
+/// Directories never walked into: dependencies and build output the user does not own.
+pub const SKIPPED_DIRS: &[&str] = &[
+    "node_modules",
+    "vendor",
+    "bower_components",
+    "jspm_packages",
+    "target",
+    "build",
+    "dist",
+    "_site",
+    ".next",
+    ".nuxt",
+    ".svelte-kit",
+    "__pycache__",
+    ".venv",
+    "venv",
+    "site-packages",
+];
+
+/// A file to check.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Candidate {
+    pub path: PathBuf,
+    /// Named on the command line: always checked, whatever its extension.
+    pub explicit: bool,
+    /// A .php/.tpl file found in a directory: checked only if it contains HTML.
+    pub sniff: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Walk {
+    pub files: Vec<Candidate>,
+    pub errors: Vec<(PathBuf, String)>,
+}
+
+/// What kind of file this path is by name.
+pub fn classify_name(path: &Path) -> Option<bool> {
+    let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
+    if name.ends_with(".blade.php") {
+        return Some(false);
+    }
+    let ext = name.rsplit_once('.')?.1;
+    if EXTENSIONS.contains(&ext) {
+        Some(false)
+    } else if SNIFFED_EXTENSIONS.contains(&ext) {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+pub fn collect(paths: &[PathBuf]) -> Walk {
+    let mut walk = Walk::default();
+    for root in paths {
+        let meta = match std::fs::metadata(root) {
+            Ok(m) => m,
+            Err(e) => {
+                walk.errors.push((root.clone(), io_reason(&e)));
+                continue;
+            }
+        };
+        if !meta.is_dir() {
+            walk.files.push(Candidate { path: root.clone(), explicit: true, sniff: false });
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(root)
+            .hidden(true)
+            .git_ignore(true)
+            .git_exclude(true)
+            .git_global(true)
+            .ignore(true)
+            .parents(true)
+            .require_git(false)
+            .filter_entry(|e| {
+                let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+                !(is_dir && e.depth() > 0 && SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref()))
+            })
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(e) => {
+                    if !e.file_type().is_some_and(|t| t.is_file()) {
+                        continue;
+                    }
+                    if let Some(sniff) = classify_name(e.path()) {
+                        walk.files.push(Candidate { path: e.into_path(), explicit: false, sniff });
+                    }
+                }
+                Err(err) => {
+                    let path = match &err {
+                        ignore::Error::WithPath { path, .. } => path.clone(),
+                        _ => root.clone(),
+                    };
+                    walk.errors.push((path, err.to_string()));
+                }
+            }
+        }
+    }
+    walk.files.sort();
+    walk.files.dedup_by(|a, b| {
+        if a.path == b.path {
+            b.explicit |= a.explicit;
+            true
+        } else {
+            false
+        }
+    });
+    walk
+}
+
+/// Does a PHP/Smarty file contain HTML markup (not just code)?
+pub fn looks_like_html(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(64 * 1024)];
+    let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
+    const TAGS: &[&[u8]] = &[
+        b"<!doctype",
+        b"<html",
+        b"<body",
+        b"<form",
+        b"<div",
+        b"<table",
+        b"<input",
+        b"<p>",
+        b"<p ",
+        b"<a ",
+        b"<span",
+        b"<label",
+        b"<select",
+        b"<section",
+        b"<ul",
+        b"<h1",
+        b"<h2",
+        b"<button",
+        b"<td",
+        b"<img",
+    ];
+    TAGS.iter().any(|t| lower.windows(t.len()).any(|w| w == *t))
+}
+
+/// A short reason for an I/O error, without Rust's "(os error 2)" noise.
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let s = e.to_string();
+            match s.find(" (os error") {
+                Some(i) => s[..i].to_lowercase(),
+                None => s,
+            }
+        }
+    }
+}

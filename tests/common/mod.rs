@@ -1,0 +1,63 @@
+//! Shared helpers for the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use consentlint::lint::Linter;
+use consentlint::report::{CheckedFile, RunResult};
+use consentlint::source::SourceFile;
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every file under `dir`, sorted, as paths relative to the crate root.
+pub fn files_under(dir: &str) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root().join(dir)];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p.strip_prefix(root()).unwrap_or(&p).to_path_buf());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Lint one file (path relative to the crate root) with the given linter.
+pub fn lint_file(linter: &Linter, rel: &Path) -> CheckedFile {
+    let bytes = std::fs::read(root().join(rel)).expect("read fixture");
+    let source = SourceFile::decode(rel.to_path_buf(), bytes);
+    let report = linter.check(&source);
+    CheckedFile { source, findings: report.findings, kind: report.kind }
+}
+
+pub fn single(file: CheckedFile) -> RunResult {
+    RunResult { files: vec![file], errors: vec![], elapsed: Duration::ZERO }
+}
+
+/// `expect: rule-a, rule-b` markers: (line, rule) pairs, in any comment syntax.
+pub fn expectations(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let mut rest = line;
+        while let Some(p) = rest.find("expect:") {
+            let after = &rest[p + 7..];
+            let list: String =
+                after.chars().take_while(|c| c.is_ascii_lowercase() || *c == '-' || *c == ',' || *c == ' ').collect();
+            for r in list.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+                out.push((i + 1, r.to_string()));
+            }
+            rest = &after[list.len()..];
+        }
+    }
+    out.sort();
+    out
+}

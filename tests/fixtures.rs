@@ -1,0 +1,63 @@
+//! Every fixture: the (line, rule) pairs reported must equal the `expect:` markers in the file
+//! (pass fixtures: none at all); and one snapshot per fail fixture with only its rule enabled.
+
+mod common;
+
+use std::path::Path;
+
+use common::{expectations, files_under, lint_file, single};
+use consentlint::lint::Linter;
+use consentlint::report::human;
+
+fn actual(linter: &Linter, rel: &Path) -> Vec<(usize, String)> {
+    let file = lint_file(linter, rel);
+    let mut v: Vec<(usize, String)> =
+        file.findings.iter().map(|f| (file.source.line_col(f.span.start).line, f.rule.to_string())).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn fixtures_report_exactly_their_expectations() {
+    let linter = Linter::default();
+    let files = files_under("fixtures");
+    assert!(files.len() > 50, "fixtures missing: {}", files.len());
+    let mut failures = Vec::new();
+    for rel in &files {
+        let text = String::from_utf8_lossy(&std::fs::read(common::root().join(rel)).unwrap()).into_owned();
+        let want = expectations(&text);
+        let got = actual(&linter, rel);
+        let is_pass = rel.components().any(|c| c.as_os_str() == "pass");
+        if is_pass && !want.is_empty() {
+            failures.push(format!("{}: pass fixture has expect markers", rel.display()));
+        }
+        if !is_pass {
+            let rule = rel.components().nth(1).map(|c| c.as_os_str().to_string_lossy().to_string()).unwrap_or_default();
+            if !want.iter().any(|(_, r)| *r == rule) {
+                failures.push(format!("{}: fail fixture expects no {rule}", rel.display()));
+            }
+        }
+        if want != got {
+            failures.push(format!("{}:\n  expected {want:?}\n  reported {got:?}", rel.display()));
+        }
+    }
+    assert!(failures.is_empty(), "{} fixture(s) wrong:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn fail_fixture_snapshots() {
+    for rel in files_under("fixtures") {
+        let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        if parts.get(2).map(String::as_str) != Some("fail") {
+            continue;
+        }
+        let rule = &parts[1];
+        let linter = Linter::with_rules(&[rule.as_str()]);
+        let file = lint_file(&linter, &rel);
+        let text = human::render(&single(file), &human::Options { color: false, width: 100 });
+        let name = format!("{}__{}", rule, parts[3..].join("__"));
+        insta::with_settings!({ snapshot_path => "snapshots/fixtures", prepend_module_to_snapshot => false, omit_expression => true, description => rel.display().to_string() }, {
+            insta::assert_snapshot!(name, text);
+        });
+    }
+}

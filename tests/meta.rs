@@ -1,0 +1,114 @@
+//! Checks on the rules themselves: unique names, documentation with the fixed headings whose
+//! examples behave as documented, fixtures for every rule and language.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use consentlint::lint::Linter;
+use consentlint::rules::RULES;
+use consentlint::source::SourceFile;
+
+const LANGUAGES: &[&str] = &["en", "de", "fr", "es", "it", "nl", "pt", "pl", "sv", "da", "fi", "cs", "ru", "zh"];
+const HEADINGS: &[&str] = &[
+    "## What it does",
+    "## Why it matters",
+    "## Examples that fail",
+    "## Examples that pass",
+    "## How to fix",
+    "## Known limitations",
+];
+
+#[test]
+fn rule_names_are_unique_kebab_case() {
+    let mut seen = BTreeSet::new();
+    for r in RULES {
+        let n = r.meta().name;
+        assert!(seen.insert(n), "duplicate rule {n}");
+        assert!(n.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{n} is not kebab-case");
+        assert!(!r.meta().summary.ends_with('.'));
+    }
+}
+
+#[test]
+fn docs_have_the_fixed_headings_in_order() {
+    for r in RULES {
+        let m = r.meta();
+        assert!(m.docs.starts_with(&format!("# {}\n", m.name)), "{}: first line", m.name);
+        let mut at = 0;
+        for h in HEADINGS {
+            let pos = m.docs[at..]
+                .find(&format!("\n{h}\n"))
+                .unwrap_or_else(|| panic!("{}: missing or misplaced {h}", m.name));
+            at += pos + 1;
+        }
+    }
+}
+
+/// Fenced ```html blocks between one heading and the next.
+fn examples(doc: &str, heading: &str) -> Vec<String> {
+    let start = doc.find(&format!("\n{heading}\n")).expect("heading") + heading.len() + 2;
+    let end = doc[start..].find("\n## ").map_or(doc.len(), |e| start + e);
+    let section = &doc[start..end];
+    let mut out = Vec::new();
+    let mut rest = section;
+    while let Some(p) = rest.find("```html\n") {
+        let body = &rest[p + 8..];
+        let close = body.find("\n```").expect("closing fence");
+        out.push(body[..close].to_string());
+        rest = &body[close + 4..];
+    }
+    out
+}
+
+#[test]
+fn doc_examples_behave_as_documented() {
+    let linter = Linter::default();
+    for r in RULES {
+        let m = r.meta();
+        let fail = examples(m.docs, "## Examples that fail");
+        let pass = examples(m.docs, "## Examples that pass");
+        assert!(fail.len() >= 2, "{}: needs failing examples", m.name);
+        assert!(pass.len() >= 2, "{}: needs passing examples", m.name);
+        for ex in &fail {
+            let report = linter.check(&SourceFile::from_text("example.html", ex.as_str()));
+            assert!(
+                report.findings.iter().any(|f| f.rule == m.name),
+                "{}: failing example gives no finding:\n{ex}",
+                m.name
+            );
+        }
+        for ex in &pass {
+            let report = linter.check(&SourceFile::from_text("example.html", ex.as_str()));
+            let own: Vec<_> = report.findings.iter().filter(|f| f.rule == m.name).collect();
+            assert!(own.is_empty(), "{}: passing example gives {own:?}:\n{ex}", m.name);
+        }
+    }
+}
+
+#[test]
+fn every_rule_has_fail_and_pass_fixtures_in_every_language() {
+    let files = common::files_under("fixtures");
+    let mut missing = Vec::new();
+    for r in RULES {
+        let name = r.meta().name;
+        for kind in ["fail", "pass"] {
+            for lang in LANGUAGES {
+                let prefix = format!("fixtures/{name}/{kind}/{lang}-");
+                if !files.iter().any(|f| f.to_string_lossy().starts_with(&prefix)) {
+                    missing.push(prefix);
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "missing fixtures: {missing:#?}");
+}
+
+#[test]
+fn no_orphan_fixture_directories() {
+    let names: BTreeSet<&str> = RULES.iter().map(|r| r.meta().name).collect();
+    for f in common::files_under("fixtures") {
+        let rule = f.components().nth(1).unwrap().as_os_str().to_string_lossy().to_string();
+        assert!(names.contains(rule.as_str()), "{} is not under a rule's directory", f.display());
+    }
+}

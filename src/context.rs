@@ -191,8 +191,26 @@ impl<'a> Context<'a> {
         (collapse(std::iter::once(text.as_str())), None)
     }
 
-    /// Concepts a control speaks of: from its label, or (when the label says nothing) from
-    /// its name/id.
+    /// The language of an element: the nearest `lang` attribute on it or its ancestors.
+    pub fn lang_of<'e>(&self, el: ElementRef<'e>) -> Option<&'e str> {
+        std::iter::once(el)
+            .chain(el.ancestors().filter_map(ElementRef::wrap))
+            .filter_map(|e| e.value().attr("lang").or_else(|| e.value().attr("xml:lang")))
+            .find(|l| !l.trim().is_empty())
+    }
+
+    /// Vocabulary matches in text that belongs to `el` (its language decides which yes/no
+    /// and negation words count).
+    pub fn hits_at(&self, el: ElementRef<'_>, text: &str) -> Vec<crate::vocab::Hit> {
+        self.vocab.hits_in(text, self.lang_of(el))
+    }
+
+    /// Concepts mentioned in text that belongs to `el`.
+    pub fn concepts_at(&self, el: ElementRef<'_>, text: &str) -> ConceptSet {
+        self.vocab.concepts_in(text, self.lang_of(el))
+    }
+
+    /// Concepts mentioned in `text` (language guessed from the text).
     pub fn concepts(&self, text: &str) -> ConceptSet {
         self.vocab.concepts(text)
     }

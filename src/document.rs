@@ -52,58 +52,33 @@ impl fmt::Display for DocumentKind {
     }
 }
 
-/// Path words that mark email templates, and marketing/transactional ones.
+/// Directory names that mark email templates (strong) and ones that only hint at it: a
+/// `newsletter/` directory is as often a web app's sign-up pages as its emails.
 const EMAIL_DIRS: &[&str] = &[
-    "email",
-    "emails",
-    "mail",
-    "mails",
-    "mailer",
-    "mailers",
-    "mailing",
-    "mailings",
-    "newsletter",
-    "newsletters",
-    "email-templates",
-    "email_templates",
-    "mail-templates",
-    "mail_templates",
-    "mjml",
-    "campaigns",
-    "notifications",
+    "email", "emails", "mail", "mails", "mailer", "mailers", "mailing", "mailings", "email-templates",
+    "email_templates", "mail-templates", "mail_templates", "mjml", "campaigns",
 ];
+const WEAK_EMAIL_DIRS: &[&str] = &["newsletter", "newsletters", "notifications"];
+/// Words (prefixes of path words) that say what an email is for.
 const MARKETING_PATH: &[&str] =
-    &["newsletter", "marketing", "campaign", "promo", "promotion", "digest", "announcement", "drip", "offer", "sale"];
+    &["newsletter", "marketing", "campaign", "promo", "promotion", "digest", "announcement", "drip", "offer", "sale", "blackfriday"];
 const TRANSACTIONAL_PATH: &[&str] = &[
-    "password",
-    "reset",
-    "receipt",
-    "invoice",
-    "order",
-    "shipping",
-    "shipment",
-    "verify",
-    "verification",
-    "confirm",
-    "activation",
-    "activate",
-    "account",
-    "auth",
-    "security",
-    "transactional",
-    "welcome",
-    "invitation",
-    "invite",
-    "dunning",
-    "trial",
-    "billing",
-    "payment",
-    "login",
-    "signin",
-    "otp",
-    "2fa",
-    "magic-link",
+    "password", "reset", "receipt", "invoice", "order", "shipping", "shipment", "verify", "verification", "confirm",
+    "activation", "activate", "account", "auth", "security", "transactional", "welcome", "invitation", "invite",
+    "dunning", "trial", "billing", "payment", "login", "signin", "otp", "2fa", "magic", "optin", "subscribe",
+    "unsubscribe", "unsubscribed", "status", "notification", "reminder", "expired", "expiring",
 ];
+
+/// Lowercase words of a path component: "newsletter-unsubscribed.blade.php" → newsletter,
+/// unsubscribed, blade, php.
+fn path_words(component: &str) -> Vec<&str> {
+    component.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect()
+}
+
+/// The first keyword that starts one of the words.
+fn find_keyword(words: &[&str], keywords: &[&'static str]) -> Option<&'static str> {
+    keywords.iter().copied().find(|k| words.iter().any(|w| w.starts_with(k)))
+}
 
 pub struct Classifier<'a> {
     pub vocab: &'a Vocabulary,
@@ -133,15 +108,22 @@ impl Classifier<'_> {
         // ---- email signals ----
         let mut email_score = 0;
         let lower_path = path.to_string_lossy().replace('\\', "/").to_lowercase();
-        let components: Vec<&str> = lower_path.split('/').collect();
+        let components: Vec<&str> = lower_path.split('/').filter(|c| !c.is_empty() && *c != ".").collect();
         let file_name = components.last().copied().unwrap_or("");
         let dirs = &components[..components.len().saturating_sub(1)];
+        let name_words = path_words(file_name);
         if let Some(d) = dirs.iter().find(|d| EMAIL_DIRS.contains(d)) {
             email_score += 2;
             kind.reasons.push(format!("path is under {d}/"));
-        } else if ["email", "newsletter", "mailer"].iter().any(|w| file_name.contains(w)) {
+        } else if name_words.iter().any(|w| matches!(*w, "email" | "emails" | "mail" | "mailer" | "mjml")) {
             email_score += 2;
             kind.reasons.push(format!("file name {file_name:?} says email"));
+        } else if let Some(d) = dirs.iter().find(|d| WEAK_EMAIL_DIRS.contains(d)) {
+            email_score += 1;
+            kind.reasons.push(format!("path is under {d}/"));
+        } else if name_words.iter().any(|w| w.starts_with("newsletter")) {
+            email_score += 1;
+            kind.reasons.push(format!("file name {file_name:?} mentions a newsletter"));
         }
         if lower_path.ends_with(".mjml")
             || doc.elements().any(|e| e.value().name() == "mjml" || e.value().name().starts_with("mj-"))
@@ -188,7 +170,9 @@ impl Classifier<'_> {
             email_score += 1;
             kind.reasons.push(format!("{layout_tables} layout tables"));
         }
-        if email_score < 2 {
+        // A page with forms needs more evidence: emails rarely contain forms.
+        let needed = if forms > 0 { 3 } else { 2 };
+        if email_score < needed {
             return kind;
         }
 
@@ -207,33 +191,36 @@ impl Classifier<'_> {
         };
         let mkt_words = count(Concept::MarketingEmail);
         let trans_words = count(Concept::Transactional);
+        // Transactional phrases are specific ("reset your password"); marketing words are
+        // generic ("sale"), so a single one is not enough to call an email marketing.
         let mut marketing = mkt_words.len() as i32;
-        let mut transactional = trans_words.len() as i32;
+        let mut transactional = 2 * trans_words.len() as i32;
         if !mkt_words.is_empty() {
             kind.reasons.push(format!("marketing wording: {}", quote_list(&mkt_words)));
         }
         if !trans_words.is_empty() {
             kind.reasons.push(format!("transactional wording: {}", quote_list(&trans_words)));
         }
-        let stem = lower_path.rsplit('/').next().unwrap_or("");
-        let path_words = |list: &[&'static str]| -> Option<&'static str> {
-            components.iter().chain(std::iter::once(&stem)).find_map(|c| list.iter().find(|w| c.contains(**w)).copied())
-        };
-        if let Some(w) = path_words(MARKETING_PATH) {
-            marketing += 3;
-            kind.reasons.push(format!("path mentions {w:?}"));
-        }
-        if let Some(w) = path_words(TRANSACTIONAL_PATH) {
-            transactional += 3;
-            kind.reasons.push(format!("path mentions {w:?}"));
+        // The file's own name says most about its purpose; directories hint.
+        let dir_words: Vec<&str> = dirs.iter().flat_map(|d| path_words(d)).collect();
+        for (list, score, label) in
+            [(MARKETING_PATH, &mut marketing, "marketing"), (TRANSACTIONAL_PATH, &mut transactional, "transactional")]
+        {
+            if let Some(w) = find_keyword(&name_words, list) {
+                *score += 3;
+                kind.reasons.push(format!("file name says {label} ({w:?})"));
+            } else if let Some(w) = find_keyword(&dir_words, list) {
+                *score += 1;
+                kind.reasons.push(format!("path says {label} ({w:?})"));
+            }
         }
         if let Some(esp) = marketing_esp {
             marketing += 2;
             kind.reasons.push(format!("{esp} is a marketing ESP"));
         }
-        kind.email = Some(if transactional > marketing {
+        kind.email = Some(if transactional > 0 && transactional >= marketing {
             EmailKind::Transactional
-        } else if marketing > 0 {
+        } else if marketing >= 2 {
             EmailKind::Marketing
         } else {
             EmailKind::Unknown

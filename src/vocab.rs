@@ -157,6 +157,8 @@ struct PatternInfo {
     word_start: bool,
     /// Boundary required after the match.
     word_end: bool,
+    /// Written in a script without spaces between words.
+    unspaced: bool,
 }
 
 /// A match of a vocabulary pattern in some text.
@@ -253,6 +255,7 @@ impl Vocabulary {
                         lang: lang_idx as u16,
                         word_start: !lead && !unspaced && !url && first_is_word,
                         word_end: !trail && !unspaced && !url && last_is_word,
+                        unspaced: unspaced || url,
                     });
                     patterns.push(norm.to_string());
                 }
@@ -304,12 +307,15 @@ impl Vocabulary {
                 continue;
             }
             let _ = nb;
-            out.push(Hit {
-                concept: info.concept,
-                lang: self.langs[info.lang as usize],
-                start: map[m.start()] as usize,
-                end: map[m.end()] as usize,
-            });
+            let (mut start, mut end) = (map[m.start()] as usize, map[m.end()] as usize);
+            // Report whole words: a wildcard match ("partner*") covers the word it matched in.
+            if !info.word_start && !info.unspaced {
+                start = text[..start].char_indices().rev().take_while(|(_, c)| is_word_char(*c)).last().map_or(start, |(i, _)| i);
+            }
+            if !info.word_end && !info.unspaced {
+                end += text[end..].chars().take_while(|c| is_word_char(*c)).map(char::len_utf8).sum::<usize>();
+            }
+            out.push(Hit { concept: info.concept, lang: self.langs[info.lang as usize], start, end });
         }
         out
     }
@@ -484,6 +490,9 @@ mod tests {
         let text = "Ünsere   Partner";
         let hits = v.hits(text);
         assert_eq!(&text[hits[0].start..hits[0].end], "Partner");
+        let text = "unsere Partnerfirmen";
+        let hits = v.hits(text);
+        assert_eq!(&text[hits[0].start..hits[0].end], "Partnerfirmen");
     }
 
     #[test]

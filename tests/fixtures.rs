@@ -61,3 +61,24 @@ fn fail_fixture_snapshots() {
         });
     }
 }
+
+#[test]
+fn no_orphaned_snapshots() {
+    // Every fixture snapshot belongs to a fail fixture that still exists (like
+    // `cargo insta test --unreferenced reject`, without needing cargo-insta).
+    let expected: Vec<String> = files_under("fixtures")
+        .iter()
+        .filter_map(|rel| {
+            let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+            (parts.get(2).map(String::as_str) == Some("fail")).then(|| format!("{}__{}.snap", parts[1], parts[3..].join("__")))
+        })
+        .collect();
+    let mut orphans = Vec::new();
+    for snap in files_under("tests/snapshots/fixtures") {
+        let name = snap.file_name().unwrap().to_string_lossy().to_string();
+        if !expected.contains(&name) {
+            orphans.push(name);
+        }
+    }
+    assert!(orphans.is_empty(), "snapshots without a fixture (delete them): {orphans:?}");
+}

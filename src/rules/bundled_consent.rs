@@ -60,7 +60,7 @@ impl Rule for BundledConsent {
         if text.label.is_empty() {
             return;
         }
-        let hits = ctx.vocab.hits(&text.label);
+        let hits = ctx.hits_at(el, &text.label);
         if hits.iter().any(|h| h.concept == Concept::NotConsent) {
             return;
         }
@@ -105,8 +105,12 @@ fn asked_purposes<'t>(label: &'t str, hits: &[Hit]) -> Vec<(Purpose, &'t str)> {
         if negations.iter().any(|n| n.start >= clause_start && n.end <= h.start) {
             continue;
         }
-        if !out.iter().any(|(q, _)| *q == p) {
-            out.push((p, &label[h.start..h.end]));
+        let word = &label[h.start..h.end];
+        match out.iter_mut().find(|(q, _)| *q == p) {
+            // Name each purpose by its most specific (longest) word.
+            Some((_, w)) if word.len() > w.len() => *w = word,
+            Some(_) => {}
+            None => out.push((p, word)),
         }
     }
     out.sort_by_key(|(p, _)| *p);

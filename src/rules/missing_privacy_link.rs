@@ -119,6 +119,20 @@ fn dedup<'a>(items: &[&'a str]) -> Vec<&'a str> {
     out
 }
 
+fn describe_autocomplete(token: &str) -> &'static str {
+    match token {
+        "email" => "an email address",
+        t if t.starts_with("tel") => "a phone number",
+        t if t.starts_with("bday") => "a date of birth",
+        t if t.starts_with("address") || t == "street-address" || t == "postal-code" || t == "country-name" => "an address",
+        "organization" | "organization-title" => "an employer or job title",
+        "sex" => "gender",
+        "photo" => "a photo",
+        "impp" => "a messaging handle",
+        _ => "a name",
+    }
+}
+
 /// Why this field is personal data, if it is.
 fn personal_data(ctx: &Context<'_>, field: ElementRef<'_>) -> Option<String> {
     let t = input_type(field);
@@ -131,7 +145,7 @@ fn personal_data(ctx: &Context<'_>, field: ElementRef<'_>) -> Option<String> {
     if let Some(ac) = field.value().attr("autocomplete") {
         let tokens: Vec<&str> = ac.split_whitespace().collect();
         if let Some(tok) = tokens.iter().find(|t| PERSONAL_AUTOCOMPLETE.contains(&t.to_ascii_lowercase().as_str())) {
-            return Some(format!("personal data (autocomplete={tok})"));
+            return Some(describe_autocomplete(&tok.to_ascii_lowercase()).to_string());
         }
         if tokens.iter().any(|t| t.eq_ignore_ascii_case("off") || t.eq_ignore_ascii_case("one-time-code"))
             && tokens.len() == 1
@@ -147,7 +161,7 @@ fn personal_data(ctx: &Context<'_>, field: ElementRef<'_>) -> Option<String> {
     for s in &sources {
         let hits = ctx.vocab.hits(s);
         if let Some(h) = hits.iter().find(|h| h.concept == Concept::PersonalData) {
-            return Some(format!("personal data (\"{}\")", s[h.start..h.end].to_lowercase()));
+            return Some(format!("a \"{}\" field", s[h.start..h.end].to_lowercase()));
         }
     }
     None

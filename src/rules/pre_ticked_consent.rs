@@ -47,8 +47,8 @@ struct Purpose {
 
 /// Is this control asking for consent? Its label decides; when the label says nothing about
 /// purposes, its name/id do. A "not consent" label (remember me, same as billing) never is.
-fn consent_purpose(ctx: &Context<'_>, label: &str, identifiers: &str) -> Option<Purpose> {
-    let from_label = ctx.vocab.hits(label);
+fn consent_purpose(ctx: &Context<'_>, el: ElementRef<'_>, label: &str, identifiers: &str) -> Option<Purpose> {
+    let from_label = ctx.hits_at(el, label);
     let label_set = set_of(&from_label);
     if label_set.contains(Concept::NotConsent) {
         return None;
@@ -58,7 +58,7 @@ fn consent_purpose(ctx: &Context<'_>, label: &str, identifiers: &str) -> Option<
     if !words.is_empty() {
         return Some(Purpose { words: dedup_join(&words), from_label: true });
     }
-    let from_ids = ctx.vocab.hits(identifiers);
+    let from_ids = ctx.hits_at(el, identifiers);
     if set_of(&from_ids).contains(Concept::NotConsent) {
         return None;
     }
@@ -75,14 +75,18 @@ fn set_of(hits: &[crate::vocab::Hit]) -> ConceptSet {
     s
 }
 
+/// Up to three distinct words, quoted: `"newsletter", "offers"`.
 fn dedup_join(words: &[&str]) -> String {
     let mut seen: Vec<String> = Vec::new();
     for w in words {
         let w = w.to_lowercase();
-        if !seen.contains(&w) {
+        if !seen.iter().any(|s| s.contains(&w) || w.contains(s.as_str())) {
             seen.push(w);
+        } else if let Some(s) = seen.iter_mut().find(|s| w.contains(s.as_str())) {
+            *s = w;
         }
     }
+    seen.truncate(3);
     seen.into_iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(", ")
 }
 
@@ -139,7 +143,7 @@ fn check_checkbox(ctx: &Context<'_>, el: ElementRef<'_>, out: &mut Vec<Finding>)
     }
     let Some(span) = fixed_default(ctx, el, "checked") else { return };
     let text = ctx.control_text(el);
-    let Some(purpose) = consent_purpose(ctx, &text.label, &text.identifiers) else { return };
+    let Some(purpose) = consent_purpose(ctx, el, &text.label, &text.identifiers) else { return };
     let what = if el.value().attr("role").is_some_and(|r| r.eq_ignore_ascii_case("switch")) {
         "consent switch"
     } else {
@@ -149,8 +153,8 @@ fn check_checkbox(ctx: &Context<'_>, el: ElementRef<'_>, out: &mut Vec<Finding>)
 }
 
 /// Does this option/radio text or value mean "yes, opt me in"?
-fn means_yes(ctx: &Context<'_>, text: &str, value: Option<&str>) -> bool {
-    let set = ctx.concepts(text);
+fn means_yes(ctx: &Context<'_>, el: ElementRef<'_>, text: &str, value: Option<&str>) -> bool {
+    let set = ctx.concepts_at(el, text);
     if set.contains(Concept::No) || set.contains(Concept::Negation) {
         return false;
     }
@@ -174,12 +178,12 @@ fn check_radio(ctx: &Context<'_>, el: ElementRef<'_>, out: &mut Vec<Finding>) {
     }
     let Some(span) = fixed_default(ctx, el, "checked") else { return };
     let text = ctx.control_text(el);
-    if !means_yes(ctx, &text.label, el.value().attr("value")) {
+    if !means_yes(ctx, el, &text.label, el.value().attr("value")) {
         return;
     }
     // The group's question: its fieldset legend, or the text around the group, plus the name.
     let question = group_question(ctx, el);
-    let Some(purpose) = consent_purpose(ctx, &format!("{} {}", question, text.label), &text.identifiers) else {
+    let Some(purpose) = consent_purpose(ctx, el, &format!("{} {}", question, text.label), &text.identifiers) else {
         return;
     };
     report(ctx, out, span, "consent radio button", &purpose, text.label_element, "checked");
@@ -235,11 +239,11 @@ fn check_select(ctx: &Context<'_>, el: ElementRef<'_>, out: &mut Vec<Finding>) {
         }
     };
     let option_text = collapse(chosen.text());
-    if !means_yes(ctx, &option_text, chosen.value().attr("value")) {
+    if !means_yes(ctx, chosen, &option_text, chosen.value().attr("value")) {
         return;
     }
     let text = ctx.control_text(el);
-    let Some(purpose) = consent_purpose(ctx, &text.label, &text.identifiers) else { return };
+    let Some(purpose) = consent_purpose(ctx, el, &text.label, &text.identifiers) else { return };
     let attr = if explicit.is_some() { "selected" } else { "the first option" };
     let mut f = finding(
         &META,

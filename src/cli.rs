@@ -1,4 +1,5 @@
 //! The command line: argument parsing, running a check, printing, exit codes.
+#![allow(clippy::print_stderr)]
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;

@@ -60,8 +60,10 @@ const EMAIL_DIRS: &[&str] = &[
 ];
 const WEAK_EMAIL_DIRS: &[&str] = &["newsletter", "newsletters", "notifications"];
 /// Words (prefixes of path words) that say what an email is for.
-const MARKETING_PATH: &[&str] =
-    &["newsletter", "marketing", "campaign", "promo", "promotion", "digest", "announcement", "drip", "offer", "sale", "blackfriday"];
+const MARKETING_PATH: &[&str] = &[
+    "newsletter", "marketing", "campaign", "promo", "promotion", "digest", "announcement", "drip", "offer", "sale",
+    "blackfriday",
+];
 const TRANSACTIONAL_PATH: &[&str] = &[
     "password", "reset", "receipt", "invoice", "order", "shipping", "shipment", "verify", "verification", "confirm",
     "activation", "activate", "account", "auth", "security", "transactional", "welcome", "invitation", "invite",
@@ -75,9 +77,11 @@ fn path_words(component: &str) -> Vec<&str> {
     component.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect()
 }
 
-/// The first keyword that starts one of the words.
+/// The first keyword that starts one of the words ("receipts", "confirmation"); keywords of
+/// three letters or fewer ("otp", "2fa") must be the whole word ("otpiska" is Russian for
+/// unsubscribing, not a one-time password).
 fn find_keyword(words: &[&str], keywords: &[&'static str]) -> Option<&'static str> {
-    keywords.iter().copied().find(|k| words.iter().any(|w| w.starts_with(k)))
+    keywords.iter().copied().find(|k| words.iter().any(|w| if k.len() <= 3 { w == k } else { w.starts_with(k) }))
 }
 
 pub struct Classifier<'a> {
@@ -183,7 +187,7 @@ impl Classifier<'_> {
             let mut seen: Vec<&str> = Vec::new();
             for h in hits.iter().filter(|h| h.concept == c) {
                 let w = &body_text[h.start..h.end];
-                if !seen.iter().any(|s| s.eq_ignore_ascii_case(w)) {
+                if !seen.iter().any(|s| s.to_lowercase() == w.to_lowercase()) {
                     seen.push(w);
                 }
             }

@@ -310,7 +310,12 @@ impl Vocabulary {
             let (mut start, mut end) = (map[m.start()] as usize, map[m.end()] as usize);
             // Report whole words: a wildcard match ("partner*") covers the word it matched in.
             if !info.word_start && !info.unspaced {
-                start = text[..start].char_indices().rev().take_while(|(_, c)| is_word_char(*c)).last().map_or(start, |(i, _)| i);
+                start = text[..start]
+                    .char_indices()
+                    .rev()
+                    .take_while(|(_, c)| is_word_char(*c))
+                    .last()
+                    .map_or(start, |(i, _)| i);
             }
             if !info.word_end && !info.unspaced {
                 end += text[end..].chars().take_while(|c| is_word_char(*c)).map(char::len_utf8).sum::<usize>();
@@ -349,16 +354,14 @@ impl Vocabulary {
 
 /// The languages with the most matches (each language counted once per matched span).
 fn dominant_languages(hits: &[Hit]) -> Vec<&'static str> {
+    let mut keys: Vec<(&'static str, usize, usize)> = hits.iter().map(|h| (h.lang, h.start, h.end)).collect();
+    keys.sort_unstable();
+    keys.dedup();
     let mut counts: Vec<(&'static str, usize)> = Vec::new();
-    let mut seen: Vec<(&str, usize, usize)> = Vec::new();
-    for h in hits {
-        if seen.contains(&(h.lang, h.start, h.end)) {
-            continue;
-        }
-        seen.push((h.lang, h.start, h.end));
-        match counts.iter_mut().find(|(l, _)| *l == h.lang) {
-            Some((_, n)) => *n += 1,
-            None => counts.push((h.lang, 1)),
+    for (lang, _, _) in keys {
+        match counts.last_mut() {
+            Some((l, n)) if *l == lang => *n += 1,
+            _ => counts.push((lang, 1)),
         }
     }
     let max = counts.iter().map(|(_, n)| *n).max().unwrap_or(0);

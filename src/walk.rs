@@ -6,21 +6,8 @@ use std::path::{Path, PathBuf};
 
 /// Extensions checked when found in a directory.
 pub const EXTENSIONS: &[&str] = &[
-    "html",
-    "htm",
-    "xhtml",
-    "shtml",
-    "mjml",
-    "hbs",
-    "handlebars",
-    "mustache",
-    "liquid",
-    "njk",
-    "j2",
-    "jinja",
-    "jinja2",
-    "twig",
-    "erb",
+    "html", "htm", "xhtml", "shtml", "mjml", "hbs", "handlebars", "mustache", "liquid", "njk", "j2", "jinja", "jinja2",
+    "twig", "erb",
 ];
 
 /// Extensions checked only when the file contains HTML.
@@ -28,21 +15,8 @@ pub const SNIFFED_EXTENSIONS: &[&str] = &["php", "tpl"];
 
 /// Directories never walked into: dependencies and build output the user does not own.
 pub const SKIPPED_DIRS: &[&str] = &[
-    "node_modules",
-    "vendor",
-    "bower_components",
-    "jspm_packages",
-    "target",
-    "build",
-    "dist",
-    "_site",
-    ".next",
-    ".nuxt",
-    ".svelte-kit",
-    "__pycache__",
-    ".venv",
-    "venv",
-    "site-packages",
+    "node_modules", "vendor", "bower_components", "jspm_packages", "target", "build", "dist", "_site", ".next",
+    ".nuxt", ".svelte-kit", "__pycache__", ".venv", "venv", "site-packages",
 ];
 
 /// A file to check.
@@ -141,26 +115,8 @@ pub fn looks_like_html(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(64 * 1024)];
     let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
     const TAGS: &[&[u8]] = &[
-        b"<!doctype",
-        b"<html",
-        b"<body",
-        b"<form",
-        b"<div",
-        b"<table",
-        b"<input",
-        b"<p>",
-        b"<p ",
-        b"<a ",
-        b"<span",
-        b"<label",
-        b"<select",
-        b"<section",
-        b"<ul",
-        b"<h1",
-        b"<h2",
-        b"<button",
-        b"<td",
-        b"<img",
+        b"<!doctype", b"<html", b"<body", b"<form", b"<div", b"<table", b"<input", b"<p>", b"<p ", b"<a ", b"<span",
+        b"<label", b"<select", b"<section", b"<ul", b"<h1", b"<h2", b"<button", b"<td", b"<img",
     ];
     TAGS.iter().any(|t| lower.windows(t.len()).any(|w| w == *t))
 }

@@ -13,7 +13,8 @@ fn bin() -> Command {
     c
 }
 
-const PRETICKED: &str = r#"<form><label><input type="checkbox" name="newsletter" checked> Send me the newsletter</label></form>"#;
+const PRETICKED: &str =
+    r#"<form><label><input type="checkbox" name="newsletter" checked> Send me the newsletter</label></form>"#;
 const CLEAN: &str = r#"<form><label><input type="checkbox" name="newsletter"> Send me the newsletter</label></form>"#;
 
 fn write(dir: &Path, rel: &str, text: &str) {
@@ -24,7 +25,11 @@ fn write(dir: &Path, rel: &str, text: &str) {
 
 fn stdout(c: &mut Command) -> (i32, String, String) {
     let out = c.output().expect("run");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -100,7 +105,8 @@ fn walking_skips_what_the_user_does_not_own() {
     write(d.path(), "src/email.blade.php", PRETICKED);
     let (_, out, _) = stdout(bin().current_dir(d.path()).args(["check", "--format", "json"]));
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let mut paths: Vec<String> = v["diagnostics"].as_array().unwrap().iter().map(|d| d["path"].as_str().unwrap().to_string()).collect();
+    let mut paths: Vec<String> =
+        v["diagnostics"].as_array().unwrap().iter().map(|d| d["path"].as_str().unwrap().to_string()).collect();
     paths.sort();
     assert_eq!(paths, ["src/a.html", "src/email.blade.php", "src/view.php"]);
     assert_eq!(v["summary"]["files_checked"], 3);
@@ -118,7 +124,9 @@ fn json_schema_fields() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["version"], 1);
     let diag = &v["diagnostics"][0];
-    for key in ["rule", "severity", "path", "line", "column", "end_line", "end_column", "offset", "length", "message", "help"] {
+    for key in
+        ["rule", "severity", "path", "line", "column", "end_line", "end_column", "offset", "length", "message", "help"]
+    {
         assert!(!diag[key].is_null(), "missing {key}");
     }
     let text = fs::read(d.path().join("f.html")).unwrap();

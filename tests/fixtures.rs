@@ -70,15 +70,41 @@ fn no_orphaned_snapshots() {
         .iter()
         .filter_map(|rel| {
             let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-            (parts.get(2).map(String::as_str) == Some("fail")).then(|| format!("{}__{}.snap", parts[1], parts[3..].join("__")))
+            (parts.get(2).map(String::as_str) == Some("fail"))
+                .then(|| format!("{}__{}.snap", parts[1], parts[3..].join("__")))
         })
         .collect();
     let mut orphans = Vec::new();
     for snap in files_under("tests/snapshots/fixtures") {
         let name = snap.file_name().unwrap().to_string_lossy().to_string();
-        if !expected.contains(&name) {
+        if name.ends_with(".snap") && !expected.contains(&name) {
             orphans.push(name);
         }
     }
     assert!(orphans.is_empty(), "snapshots without a fixture (delete them): {orphans:?}");
+}
+
+/// The binary over the whole fixtures directory: the JSON output is pinned (every rule, path,
+/// line, column, offset and length), and every span re-reads to the thing at fault in the
+/// file's own bytes.
+#[test]
+fn binary_json_over_all_fixtures() {
+    let out = assert_cmd::Command::cargo_bin("consentlint")
+        .unwrap()
+        .current_dir(common::root())
+        .args(["check", "fixtures", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "fail fixtures must exit 1");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for d in v["diagnostics"].as_array().unwrap() {
+        let bytes = std::fs::read(common::root().join(d["path"].as_str().unwrap())).unwrap();
+        let off = d["offset"].as_u64().unwrap() as usize;
+        let len = d["length"].as_u64().unwrap() as usize;
+        let slice = String::from_utf8_lossy(&bytes[off..off + len]).to_lowercase();
+        let ok = common::span_fits_rule(d["rule"].as_str().unwrap(), &slice);
+        assert!(ok, "{}:{} {} points at {slice:?}", d["path"], d["line"], d["rule"]);
+    }
+    insta::assert_snapshot!("binary_json_over_all_fixtures", text);
 }

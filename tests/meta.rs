@@ -11,11 +11,7 @@ use consentlint::source::SourceFile;
 
 const LANGUAGES: &[&str] = &["en", "de", "fr", "es", "it", "nl", "pt", "pl", "sv", "da", "fi", "cs", "ru", "zh"];
 const HEADINGS: &[&str] = &[
-    "## What it does",
-    "## Why it matters",
-    "## Examples that fail",
-    "## Examples that pass",
-    "## How to fix",
+    "## What it does", "## Why it matters", "## Examples that fail", "## Examples that pass", "## How to fix",
     "## Known limitations",
 ];
 

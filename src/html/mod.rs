@@ -12,6 +12,7 @@
 mod sink;
 pub mod tag;
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -21,13 +22,19 @@ use scraper::{ElementRef, Html};
 pub use tag::{AttrSpan, TagSpan};
 
 /// A parsed document with spans into the text it was parsed from.
+///
+/// During the parse only the start and end offset of each start tag is recorded (cheap); the
+/// tag is re-read for its name and attribute spans the first time a rule asks (`span`), and
+/// element ends are computed the first time `outer` is called.
 pub struct Document {
     pub html: Html,
-    /// Start-tag spans of elements that came from a start tag in the source.
-    pub spans: HashMap<NodeId, TagSpan>,
-    /// Where each element ends in the source (just past its end tag, or where it was closed
-    /// implicitly).
-    pub ends: HashMap<NodeId, usize>,
+    /// The text that was parsed (masked for templates; same length as the original).
+    text: String,
+    /// Byte range of the start tag of each element that came from one in the source.
+    tags: HashMap<NodeId, TagEntry>,
+    /// End tags in source order: (lowercase name, span).
+    end_tags: Vec<(String, Range<usize>)>,
+    ends: OnceCell<HashMap<NodeId, usize>>,
     /// Spans of HTML comments (including `<!--[if mso]>` conditional comments and bogus
     /// comments like `<?xml ?>`), in source order.
     pub comments: Vec<Range<usize>>,
@@ -37,14 +44,30 @@ pub struct Document {
     pub doctype_public_id: Option<String>,
 }
 
+struct TagEntry {
+    range: Range<usize>,
+    spans: OnceCell<Option<TagSpan>>,
+}
+
 impl Document {
     /// Parse `text` (already masked for template syntax, same length as the original).
     pub fn parse(text: &str) -> Document {
         sink::parse(text)
     }
 
+    /// The element's start tag with name and attribute spans, if it came from one.
     pub fn span(&self, el: ElementRef<'_>) -> Option<&TagSpan> {
-        self.spans.get(&el.id())
+        let entry = self.tags.get(&el.id())?;
+        entry
+            .spans
+            .get_or_init(|| {
+                let t = tag::read_start_tag(&self.text, entry.range.start, entry.range.end)?;
+                let name = &self.text[t.name_span.clone()];
+                let dom = el.value().name();
+                let same = name.eq_ignore_ascii_case(dom) || (name.eq_ignore_ascii_case("image") && dom == "img");
+                (t.span.end == entry.range.end && same).then_some(t)
+            })
+            .as_ref()
     }
 
     /// The element's start tag span, or the nearest ancestor's that has one (implied elements
@@ -52,7 +75,9 @@ impl Document {
     pub fn anchor(&self, el: ElementRef<'_>) -> Range<usize> {
         let mut node = Some(*el);
         while let Some(n) = node {
-            if let Some(s) = self.spans.get(&n.id()) {
+            if let Some(e) = ElementRef::wrap(n)
+                && let Some(s) = self.span(e)
+            {
                 return s.span.clone();
             }
             node = n.parent();
@@ -62,9 +87,20 @@ impl Document {
 
     /// The source range an element covers: from its start tag to its end.
     pub fn outer(&self, el: ElementRef<'_>) -> Option<Range<usize>> {
-        let start = self.spans.get(&el.id())?.span.start;
-        let end = self.ends.get(&el.id()).copied()?;
+        let start = self.span(el)?.span.start;
+        let ends = self
+            .ends
+            .get_or_init(|| sink::element_ends(&self.html, &self.tags_ranges(), &self.end_tags, self.text.len()));
+        let end = ends.get(&el.id()).copied()?;
         Some(start..end.max(start))
+    }
+
+    fn tags_ranges(&self) -> HashMap<NodeId, usize> {
+        self.tags
+            .iter()
+            .filter(|(_, e)| e.spans.get().is_none_or(Option::is_some))
+            .map(|(id, e)| (*id, e.range.start))
+            .collect()
     }
 
     /// Is `offset` inside an HTML comment or raw text (script/style)?

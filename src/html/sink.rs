@@ -9,19 +9,18 @@ use ego_tree::NodeId;
 use html5ever::buffer_queue::BufferQueue;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
-use html5ever::tokenizer::{Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
+use html5ever::tokenizer::{TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
 use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeBuilder, TreeBuilderOpts, TreeSink};
 use html5ever::{Attribute, QualName, TokenizerResult};
 use scraper::Html;
 use scraper::html::HtmlTreeSink;
 
 use super::Document;
-use super::tag::{TagSpan, read_start_tag};
 
 pub(super) fn parse(text: &str) -> Document {
     let queue = BufferQueue::default();
     queue.push_back(StrTendril::from_slice(text));
-    let recorder = Recorder { inner: HtmlTreeSink::new(Html::new_document()), created: RefCell::new(Vec::new()) };
+    let recorder = Recorder { inner: HtmlTreeSink::new(Html::new_document()), created: Cell::new(None) };
     let tb_opts = TreeBuilderOpts {
         // Forms inside <noscript> are real forms for a user without JavaScript.
         scripting_enabled: false,
@@ -43,11 +42,16 @@ pub(super) fn parse(text: &str) -> Document {
     let sink = tokenizer.sink;
     let out = sink.out.into_inner();
     let html = sink.tb.sink.finish();
-    let ends = element_ends(&html, &out.spans, &out.end_tags, text.len());
     Document {
         html,
-        spans: out.spans,
-        ends,
+        text: text.to_string(),
+        tags: out
+            .tags
+            .into_iter()
+            .map(|(id, range)| (id, super::TagEntry { range, spans: Default::default() }))
+            .collect(),
+        end_tags: out.end_tags,
+        ends: Default::default(),
         comments: out.comments,
         raw_text: out.raw_text,
         doctype_public_id: out.doctype_public_id,
@@ -56,7 +60,8 @@ pub(super) fn parse(text: &str) -> Document {
 
 #[derive(Default)]
 struct Collected {
-    spans: HashMap<NodeId, TagSpan>,
+    /// Start tag byte ranges.
+    tags: HashMap<NodeId, Range<usize>>,
     /// End tags in source order: (lowercase name, span).
     end_tags: Vec<(String, Range<usize>)>,
     comments: Vec<Range<usize>>,
@@ -79,48 +84,51 @@ struct SpanSink<'a> {
 /// Bytes still waiting in the input queue (there can be more than one buffer after the
 /// tokenizer un-consumes characters, e.g. after a character reference).
 fn queued_len(queue: &BufferQueue) -> usize {
-    let mut bufs = Vec::new();
+    // Almost always one buffer; a few after character references. No allocation.
+    let mut bufs: [Option<StrTendril>; 8] = Default::default();
+    let mut taken = 0;
     let mut n = 0;
-    while let Some(b) = queue.pop_front() {
+    while taken < bufs.len() {
+        let Some(b) = queue.pop_front() else { break };
         n += b.len();
-        bufs.push(b);
+        bufs[taken] = Some(b);
+        taken += 1;
     }
-    for b in bufs.into_iter().rev() {
-        queue.push_front(b);
+    if taken == bufs.len() {
+        // Pathological: more buffers than slots. Count the rest without keeping order lost.
+        let mut rest = Vec::new();
+        while let Some(b) = queue.pop_front() {
+            n += b.len();
+            rest.push(b);
+        }
+        for b in rest.into_iter().rev() {
+            queue.push_front(b);
+        }
+    }
+    for b in bufs[..taken].iter_mut().rev() {
+        if let Some(b) = b.take() {
+            queue.push_front(b);
+        }
     }
     n
 }
 
 impl SpanSink<'_> {
-    /// Find the start tag that ends at `end`: the first `<` from just before the previous
-    /// token's end whose re-read matches the token exactly.
-    fn find_start_tag(&self, from: usize, end: usize, tag: &Tag) -> Option<TagSpan> {
+    /// The start of the start tag that ends at `end`: the first `<` followed by an ASCII
+    /// letter from just before the previous token's end (text before a tag has been emitted by
+    /// then; `<<p>` and `a < b` have a `<` that starts no tag). Re-read and checked lazily.
+    fn find_start_tag(&self, from: usize, end: usize) -> Option<usize> {
         let bytes = self.src.as_bytes();
         let mut at = from.saturating_sub(1);
         while at < end {
             let pos = at + bytes[at..end].iter().position(|&b| b == b'<')?;
-            if let Some(span) = read_start_tag(self.src, pos, end)
-                && span.span.end == end
-                && self.matches(&span, tag)
-            {
-                return Some(span);
+            if bytes.get(pos + 1).is_some_and(u8::is_ascii_alphabetic) {
+                return Some(pos);
             }
             at = pos + 1;
         }
         None
     }
-
-    fn matches(&self, span: &TagSpan, tag: &Tag) -> bool {
-        let name = &self.src[span.name_span.clone()];
-        if !name.eq_ignore_ascii_case(&tag.name) {
-            return false;
-        }
-        span.attrs.len() == tag.attrs.len() && span.attrs.iter().zip(&tag.attrs).all(|(s, t)| s.name == *t.name.local)
-    }
-}
-
-fn element_name(html: &Html, id: NodeId) -> Option<&str> {
-    html.tree.get(id)?.value().as_element().map(|e| e.name())
 }
 
 impl TokenSink for SpanSink<'_> {
@@ -136,19 +144,13 @@ impl TokenSink for SpanSink<'_> {
         self.prev_end.set(end);
         match token {
             Token::TagToken(ref tag) if tag.kind == TagKind::StartTag => {
-                let span = self.find_start_tag(prev, end, tag);
-                let tag_name = tag.name.clone();
-                self.tb.sink.created.borrow_mut().clear();
+                let start = self.find_start_tag(prev, end);
+                self.tb.sink.created.set(None);
                 let result = self.tb.process_token(token, line_number);
-                let created = std::mem::take(&mut *self.tb.sink.created.borrow_mut());
-                if let (Some(span), Some(&id)) = (span, created.last()) {
-                    let html = self.tb.sink.inner.0.borrow();
-                    let same = element_name(&html, id)
-                        .is_some_and(|n| n.eq_ignore_ascii_case(&tag_name) || (&*tag_name == "image" && n == "img"));
-                    drop(html);
-                    if same {
-                        self.out.borrow_mut().spans.insert(id, span);
-                    }
+                // The last element created for this token is the tag's own (implied elements
+                // such as tbody come first). Its name is checked when the tag is re-read.
+                if let (Some(start), Some(id)) = (start, self.tb.sink.created.get()) {
+                    self.out.borrow_mut().tags.insert(id, start..end);
                 }
                 match result {
                     TokenSinkResult::RawData(RawKind::Rawtext | RawKind::ScriptData) => self.raw_start.set(Some(end)),
@@ -196,7 +198,8 @@ impl TokenSink for SpanSink<'_> {
 /// scraper's tree sink, recording the elements created while a token is processed.
 struct Recorder {
     inner: HtmlTreeSink,
-    created: RefCell<Vec<NodeId>>,
+    /// The last element created while the current token is processed.
+    created: Cell<Option<NodeId>>,
 }
 
 impl TreeSink for Recorder {
@@ -218,7 +221,7 @@ impl TreeSink for Recorder {
     }
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> NodeId {
         let id = self.inner.create_element(name, attrs, flags);
-        self.created.borrow_mut().push(id);
+        self.created.set(Some(id));
         id
     }
     fn create_comment(&self, text: StrTendril) -> NodeId {
@@ -286,9 +289,9 @@ impl TreeSink for Recorder {
 /// Where each element with a start tag ends: just past its matching end tag, or (for an
 /// element closed implicitly) where the next element outside it starts. An element's matching
 /// end tag is found by counting same-name elements nested inside it.
-fn element_ends(
+pub(super) fn element_ends(
     html: &Html,
-    spans: &HashMap<NodeId, TagSpan>,
+    spans: &HashMap<NodeId, usize>,
     end_tags: &[(String, Range<usize>)],
     total: usize,
 ) -> HashMap<NodeId, usize> {
@@ -300,10 +303,10 @@ fn element_ends(
     for edge in html.tree.root().traverse() {
         match edge {
             ego_tree::iter::Edge::Open(n) => {
-                if let (Some(s), Some(e)) = (spans.get(&n.id()), n.value().as_element()) {
+                if let (Some(&start), Some(e)) = (spans.get(&n.id()), n.value().as_element()) {
                     parent.push(stack.last().map(|&(_, i)| i));
                     stack.push((n.id(), order.len()));
-                    order.push((n.id(), s.span.start, e.name()));
+                    order.push((n.id(), start, e.name()));
                     subtree_end.push(0);
                 }
             }

@@ -19,12 +19,8 @@ struct Diagnostic<'a> {
     rule: &'a str,
     severity: Severity,
     path: String,
-    line: usize,
-    column: usize,
-    end_line: usize,
-    end_column: usize,
-    offset: usize,
-    length: usize,
+    #[serde(flatten)]
+    at: Position,
     message: &'a str,
     label: &'a str,
     help: &'a str,
@@ -34,12 +30,33 @@ struct Diagnostic<'a> {
 #[derive(Serialize)]
 struct SecondaryLabel<'a> {
     message: &'a str,
+    #[serde(flatten)]
+    at: Position,
+}
+
+/// 1-based line/column of the start and (exclusive) end; byte offset and length in the file.
+#[derive(Serialize)]
+struct Position {
     line: usize,
     column: usize,
     end_line: usize,
     end_column: usize,
     offset: usize,
     length: usize,
+}
+
+impl Position {
+    fn of(source: &crate::source::SourceFile, span: &std::ops::Range<usize>) -> Position {
+        let loc = locate(source, span);
+        Position {
+            line: loc.start.line,
+            column: loc.start.column,
+            end_line: loc.end.line,
+            end_column: loc.end.column,
+            offset: loc.offset,
+            length: loc.length,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -62,35 +79,18 @@ pub fn render(result: &RunResult) -> String {
     for file in &result.files {
         let path = display_path(&file.source.path);
         for f in &file.findings {
-            let loc = locate(&file.source, &f.span);
             diagnostics.push(Diagnostic {
                 rule: f.rule,
                 severity: f.severity,
                 path: path.clone(),
-                line: loc.start.line,
-                column: loc.start.column,
-                end_line: loc.end.line,
-                end_column: loc.end.column,
-                offset: loc.offset,
-                length: loc.length,
+                at: Position::of(&file.source, &f.span),
                 message: &f.message,
                 label: &f.label,
                 help: &f.help,
                 labels: f
                     .secondary
                     .iter()
-                    .map(|l| {
-                        let loc = locate(&file.source, &l.span);
-                        SecondaryLabel {
-                            message: &l.message,
-                            line: loc.start.line,
-                            column: loc.start.column,
-                            end_line: loc.end.line,
-                            end_column: loc.end.column,
-                            offset: loc.offset,
-                            length: loc.length,
-                        }
-                    })
+                    .map(|l| SecondaryLabel { message: &l.message, at: Position::of(&file.source, &l.span) })
                     .collect(),
             });
         }

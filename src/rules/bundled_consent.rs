@@ -93,11 +93,19 @@ impl Rule for BundledConsent {
 /// clause ("we never share your data with partners") are not asked for.
 fn asked_purposes<'t>(label: &'t str, hits: &[Hit]) -> Vec<(Purpose, &'t str)> {
     let privacy: Vec<&Hit> = hits.iter().filter(|h| h.concept == Concept::Privacy).collect();
+    let marketing: Vec<&Hit> = hits.iter().filter(|h| h.concept == Concept::Marketing).collect();
     let negations: Vec<&Hit> = hits.iter().filter(|h| h.concept == Concept::Negation).collect();
     let mut out: Vec<(Purpose, &str)> = Vec::new();
     for h in hits {
         let Some(p) = Purpose::of(h.concept) else { continue };
         if privacy.iter().any(|q| q.start < h.end && h.start < q.end) {
+            continue;
+        }
+        // "personalised offers", "tailored newsletter": personalisation of the marketing itself
+        // is one purpose, not a second one.
+        if p == Purpose::Profiling
+            && marketing.iter().any(|m| m.start >= h.end && label[h.end..m.start].trim().len() <= 1)
+        {
             continue;
         }
         let clause_start =
@@ -117,15 +125,13 @@ fn asked_purposes<'t>(label: &'t str, hits: &[Hit]) -> Vec<(Purpose, &'t str)> {
     out
 }
 
-/// Terms together with any optional purpose, or our marketing together with sharing with
-/// third parties, or sharing together with profiling. Marketing personalised to the user
-/// ("personalised offers") is treated as one purpose.
+/// Terms together with any optional purpose, or two optional purposes (marketing, sharing with
+/// third parties, profiling). Marketing personalised to the user ("personalised offers") was
+/// already folded into marketing by `asked_purposes`.
 fn is_bundle(purposes: &[(Purpose, &str)]) -> bool {
     let has = |p: Purpose| purposes.iter().any(|(q, _)| *q == p);
     let optional = [Purpose::Marketing, Purpose::Sharing, Purpose::Profiling].iter().filter(|p| has(**p)).count();
-    (has(Purpose::Terms) && optional > 0)
-        || (has(Purpose::Marketing) && has(Purpose::Sharing))
-        || (has(Purpose::Sharing) && has(Purpose::Profiling))
+    (has(Purpose::Terms) && optional > 0) || optional >= 2
 }
 
 fn join_and(items: &[&str]) -> String {
@@ -157,6 +163,10 @@ mod tests {
                     "<input type=checkbox id=c>",
                 ),
                 (
+                    r#"<label><input type=checkbox> Send me news and personalised recommendations based on my browsing history</label>"#,
+                    "<input type=checkbox>",
+                ),
+                (
                     r#"<label><input type=checkbox> J'accepte les CGU et de recevoir la newsletter</label>"#,
                     "<input type=checkbox>",
                 ),
@@ -167,6 +177,7 @@ mod tests {
                 r#"<label><input type="checkbox"> Subscribe to our newsletter. We will never share your data with third parties.</label>"#,
                 r#"<label><input type="checkbox"> I accept the terms and conditions</label>"#,
                 r#"<label><input type="checkbox"> Send me personalised offers</label>"#,
+                r#"<label><input type="checkbox"> Send me a tailored newsletter</label>"#,
             ],
         );
     }

@@ -20,35 +20,10 @@ static META: RuleMeta = RuleMeta {
 
 /// `autocomplete` tokens that name personal data (HTML spec autofill field names).
 const PERSONAL_AUTOCOMPLETE: &[&str] = &[
-    "name",
-    "honorific-prefix",
-    "given-name",
-    "additional-name",
-    "family-name",
-    "honorific-suffix",
-    "nickname",
-    "email",
-    "tel",
-    "tel-national",
-    "tel-local",
-    "street-address",
-    "address-line1",
-    "address-line2",
-    "address-line3",
-    "address-level1",
-    "address-level2",
-    "postal-code",
-    "country-name",
-    "bday",
-    "bday-day",
-    "bday-month",
-    "bday-year",
-    "sex",
-    "organization",
-    "organization-title",
-    "cc-name",
-    "impp",
-    "photo",
+    "name", "honorific-prefix", "given-name", "additional-name", "family-name", "honorific-suffix", "nickname",
+    "email", "tel", "tel-national", "tel-local", "street-address", "address-line1", "address-line2", "address-line3",
+    "address-level1", "address-level2", "postal-code", "country-name", "bday", "bday-day", "bday-month", "bday-year",
+    "sex", "organization", "organization-title", "cc-name", "impp", "photo",
 ];
 
 /// Input types that never carry personal data typed by the user.
@@ -124,7 +99,9 @@ fn describe_autocomplete(token: &str) -> &'static str {
         "email" => "an email address",
         t if t.starts_with("tel") => "a phone number",
         t if t.starts_with("bday") => "a date of birth",
-        t if t.starts_with("address") || t == "street-address" || t == "postal-code" || t == "country-name" => "an address",
+        t if t.starts_with("address") || t == "street-address" || t == "postal-code" || t == "country-name" => {
+            "an address"
+        }
         "organization" | "organization-title" => "an employer or job title",
         "sex" => "gender",
         "photo" => "a photo",

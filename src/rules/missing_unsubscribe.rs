@@ -86,7 +86,12 @@ fn dead_mentions(ctx: &Context<'_>) -> Vec<std::ops::Range<usize>> {
     let mut out: Vec<std::ops::Range<usize>> =
         ctx.esp.unsubscribe_tags(text).into_iter().filter(|h| !ctx.is_live(h.start)).map(|h| h.start..h.end).collect();
     for c in &ctx.doc.comments {
-        for h in ctx.vocab.hits(&text[c.clone()]) {
+        // Only commented-out markup (a link), not prose or tool directives in a comment.
+        let body = &text[c.clone()];
+        if !(body.contains("<a") || body.contains("<A") || body.contains("href")) {
+            continue;
+        }
+        for h in ctx.vocab.hits(body) {
             if matches!(h.concept, Concept::Unsubscribe | Concept::UnsubscribeUrl) {
                 out.push(c.start + h.start..c.start + h.end);
                 break;

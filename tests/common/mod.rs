@@ -52,7 +52,8 @@ pub fn expectations(text: &str) -> Vec<(usize, String)> {
             let after = &rest[p + 7..];
             let list: String =
                 after.chars().take_while(|c| c.is_ascii_lowercase() || *c == '-' || *c == ',' || *c == ' ').collect();
-            for r in list.split(',').map(str::trim).filter(|r| !r.is_empty()) {
+            // The list ends where a comment closes (`-->`, `--}}`, `#}`): trim those dashes.
+            for r in list.split(',').map(|r| r.trim().trim_end_matches('-').trim()).filter(|r| !r.is_empty()) {
                 out.push((i + 1, r.to_string()));
             }
             rest = &after[list.len()..];
@@ -60,4 +61,16 @@ pub fn expectations(text: &str) -> Vec<(usize, String)> {
     }
     out.sort();
     out
+}
+
+/// Does this source slice look like what a finding of `rule` must point at?
+pub fn span_fits_rule(rule: &str, slice: &str) -> bool {
+    let slice = slice.to_lowercase();
+    match rule {
+        "pre-ticked-consent" => ["checked", "selected", "<option", "value"].iter().any(|p| slice.starts_with(p)),
+        "bundled-consent" => slice.starts_with("<input"),
+        "missing-privacy-link" => slice.starts_with("<form") && slice.ends_with('>'),
+        "missing-unsubscribe" => ["<body", "<mj-body", "<mjml"].iter().any(|p| slice.starts_with(p)),
+        _ => false,
+    }
 }

@@ -182,16 +182,18 @@ impl Classifier<'_> {
 
         // ---- marketing or transactional ----
         let body_text = visible_text(doc);
-        let hits = self.vocab.hits(&body_text);
+        let hits = self.vocab.hits_any_language(&body_text);
+        // Distinct words per concept, case-insensitively, in order of appearance.
         let count = |c: Concept| {
-            let mut seen: Vec<&str> = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            let mut words: Vec<&str> = Vec::new();
             for h in hits.iter().filter(|h| h.concept == c) {
                 let w = &body_text[h.start..h.end];
-                if !seen.iter().any(|s| s.to_lowercase() == w.to_lowercase()) {
-                    seen.push(w);
+                if seen.insert(w.to_lowercase()) {
+                    words.push(w);
                 }
             }
-            seen
+            words
         };
         let mkt_words = count(Concept::MarketingEmail);
         let trans_words = count(Concept::Transactional);

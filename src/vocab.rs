@@ -167,6 +167,8 @@ pub struct Hit {
     pub concept: Concept,
     /// Language code of the vocabulary file the pattern came from.
     pub lang: &'static str,
+    /// Index of that language (cheap to compare).
+    lang_id: u16,
     /// Byte range in the text that was searched (not the normalised text).
     pub start: usize,
     pub end: usize,
@@ -284,14 +286,20 @@ impl Vocabulary {
         }
         let known = lang.and_then(|l| {
             let primary = l.split(['-', '_']).next().unwrap_or(l).to_ascii_lowercase();
-            self.langs.iter().find(|x| **x == primary).copied()
+            self.langs.iter().position(|x| *x == primary).map(|i| i as u16)
         });
-        let keep: Vec<&str> = match known {
+        let keep: Vec<u16> = match known {
             Some(l) => vec![l],
             None => dominant_languages(&hits),
         };
-        hits.retain(|h| !h.concept.is_function_word() || keep.contains(&h.lang));
+        hits.retain(|h| !h.concept.is_function_word() || keep.contains(&h.lang_id));
         hits
+    }
+
+    /// Every match, including function words of every language: for questions that do not
+    /// involve yes/no/negation (cheaper on long texts).
+    pub fn hits_any_language(&self, text: &str) -> Vec<Hit> {
+        self.all_hits(text)
     }
 
     fn all_hits(&self, text: &str) -> Vec<Hit> {
@@ -320,7 +328,13 @@ impl Vocabulary {
             if !info.word_end && !info.unspaced {
                 end += text[end..].chars().take_while(|c| is_word_char(*c)).map(char::len_utf8).sum::<usize>();
             }
-            out.push(Hit { concept: info.concept, lang: self.langs[info.lang as usize], start, end });
+            out.push(Hit {
+                concept: info.concept,
+                lang: self.langs[info.lang as usize],
+                lang_id: info.lang,
+                start,
+                end,
+            });
         }
         out
     }
@@ -353,11 +367,11 @@ impl Vocabulary {
 }
 
 /// The languages with the most matches (each language counted once per matched span).
-fn dominant_languages(hits: &[Hit]) -> Vec<&'static str> {
-    let mut keys: Vec<(&'static str, usize, usize)> = hits.iter().map(|h| (h.lang, h.start, h.end)).collect();
+fn dominant_languages(hits: &[Hit]) -> Vec<u16> {
+    let mut keys: Vec<(u16, usize, usize)> = hits.iter().map(|h| (h.lang_id, h.start, h.end)).collect();
     keys.sort_unstable();
     keys.dedup();
-    let mut counts: Vec<(&'static str, usize)> = Vec::new();
+    let mut counts: Vec<(u16, usize)> = Vec::new();
     for (lang, _, _) in keys {
         match counts.last_mut() {
             Some((l, n)) if *l == lang => *n += 1,

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::finding::Severity;
 use crate::lint::Linter;
-use crate::report::{self, CheckedFile, RunResult};
+use crate::report::{self, CheckedFile, Format, RunResult};
 use crate::rules::{RULES, Rule};
 use crate::source::SourceFile;
 use crate::walk;
@@ -47,14 +47,6 @@ enum Command {
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum ListFormat {
     Text,
-    Json,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Graphical reports with the source excerpt underlined.
-    Human,
-    /// One JSON document (schema version 1).
     Json,
 }
 
@@ -189,10 +181,7 @@ fn check(args: CheckArgs) -> ExitCode {
             std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let text = match args.format {
-        Format::Human => report::human::render(&result, &report::human::Options { color, width: 100 }),
-        Format::Json => report::json::render(&result),
-    };
+    let text = report::render(args.format, &result, &report::human::Options { color, width: 100 });
     out(&text);
 
     if !result.errors.is_empty() {

@@ -44,4 +44,37 @@ pub struct Finding {
     pub secondary: Vec<Label>,
     /// What to do about it.
     pub help: String,
+    /// Hash of the rule and the normalised source of the offending element (its start tag with
+    /// whitespace collapsed): stable when unrelated edits move lines. Set by the linter.
+    pub fingerprint: u64,
+}
+
+/// FNV-1a, 64 bit: a small stable hash (the same on every platform and version), for
+/// fingerprints that are stored in baselines and CI systems.
+pub fn stable_hash(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &b in *part {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        // Separate the parts so ("ab", "c") and ("a", "bc") differ.
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Fingerprints for a file's findings, in order: the finding's own fingerprint, the path, and
+/// the occurrence number among identical findings in the file. 16 hex digits each.
+pub fn file_fingerprints(path: &str, findings: &[Finding]) -> Vec<String> {
+    let mut seen: Vec<u64> = Vec::with_capacity(findings.len());
+    findings
+        .iter()
+        .map(|f| {
+            let occurrence = seen.iter().filter(|&&x| x == f.fingerprint).count() as u64;
+            seen.push(f.fingerprint);
+            format!("{:016x}", stable_hash(&[path.as_bytes(), &f.fingerprint.to_le_bytes(), &occurrence.to_le_bytes()]))
+        })
+        .collect()
 }

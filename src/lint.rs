@@ -63,8 +63,20 @@ impl Linter {
                 f.severity = *sev;
             }
         }
+        for f in &mut findings {
+            f.fingerprint = fingerprint(&source.text, &doc, f);
+        }
         findings.sort_by(|a, b| (a.span.start, a.rule, a.span.end).cmp(&(b.span.start, b.rule, b.span.end)));
         findings.dedup_by(|a, b| a.rule == b.rule && a.span == b.span);
         FileReport { findings, kind }
     }
+}
+
+/// The rule plus the offending element's start tag (or the span itself when it is not inside
+/// one), whitespace collapsed: moving lines or re-indenting leaves it unchanged.
+fn fingerprint(text: &str, doc: &Document, f: &Finding) -> u64 {
+    let range = doc.tag_containing(f.span.start).unwrap_or_else(|| f.span.clone());
+    let snippet = text.get(range).unwrap_or("");
+    let normalised = snippet.split_whitespace().collect::<Vec<_>>().join(" ");
+    crate::finding::stable_hash(&[f.rule.as_bytes(), normalised.as_bytes()])
 }

@@ -35,6 +35,7 @@ pub struct Document {
     /// End tags in source order: (lowercase name, span).
     end_tags: Vec<(String, Range<usize>)>,
     ends: OnceCell<HashMap<NodeId, usize>>,
+    sorted_tags: OnceCell<Vec<Range<usize>>>,
     /// Spans of HTML comments (including `<!--[if mso]>` conditional comments and bogus
     /// comments like `<?xml ?>`), in source order.
     pub comments: Vec<Range<usize>>,
@@ -101,6 +102,17 @@ impl Document {
             .filter(|(_, e)| e.spans.get().is_none_or(Option::is_some))
             .map(|(id, e)| (*id, e.range.start))
             .collect()
+    }
+
+    /// The start tag (byte range) that contains `offset`, if any.
+    pub fn tag_containing(&self, offset: usize) -> Option<Range<usize>> {
+        let sorted = self.sorted_tags.get_or_init(|| {
+            let mut v: Vec<Range<usize>> = self.tags.values().map(|e| e.range.clone()).collect();
+            v.sort_by_key(|r| r.start);
+            v
+        });
+        let i = sorted.partition_point(|r| r.start <= offset);
+        sorted[..i].last().filter(|r| offset < r.end).cloned()
     }
 
     /// Is `offset` inside an HTML comment or raw text (script/style)?

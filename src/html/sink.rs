@@ -52,6 +52,7 @@ pub(super) fn parse(text: &str) -> Document {
             .collect(),
         end_tags: out.end_tags,
         ends: Default::default(),
+        sorted_tags: Default::default(),
         comments: out.comments,
         raw_text: out.raw_text,
         doctype_public_id: out.doctype_public_id,

@@ -4,6 +4,23 @@
 pub mod human;
 pub mod json;
 
+/// Output formats (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Format {
+    /// Graphical reports with the source excerpt underlined.
+    Human,
+    /// One JSON document (schema version 1).
+    Json,
+}
+
+/// Render a run in one format.
+pub fn render(format: Format, result: &RunResult, human_opts: &human::Options) -> String {
+    match format {
+        Format::Human => human::render(result, human_opts),
+        Format::Json => json::render(result),
+    }
+}
+
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 

@@ -69,6 +69,7 @@ pub(crate) fn finding(
         label: label.to_string(),
         secondary: Vec::new(),
         help,
+        fingerprint: 0,
     }
 }
 

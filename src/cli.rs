@@ -1,18 +1,20 @@
 //! The command line: argument parsing, running a check, printing, exit codes.
 #![allow(clippy::print_stderr)]
 
-use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use rayon::prelude::*;
 
+use crate::cache::Cache;
+use crate::config::{Config, ConfigError};
 use crate::finding::Severity;
 use crate::lint::Linter;
 use crate::report::{self, CheckedFile, Format, RunResult};
-use crate::rules::{RULES, Rule};
+use crate::rules::RULES;
 use crate::source::SourceFile;
 use crate::walk;
 
@@ -42,6 +44,12 @@ enum Command {
         /// The rule's name, e.g. pre-ticked-consent.
         name: String,
     },
+    /// Write a commented starter consentlint.toml in the current directory.
+    Init {
+        /// Overwrite an existing consentlint.toml.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -57,16 +65,68 @@ enum ColorChoice {
     Never,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FailOn {
+    /// Exit 1 when there is an error-level finding (default).
+    Error,
+    /// Exit 1 when there is any finding.
+    Warning,
+    /// Exit 0 whatever was found (2 still means the run itself failed).
+    Never,
+}
+
 #[derive(Debug, Args)]
 struct CheckArgs {
-    /// Files or directories to check [default: .]
+    /// Files or directories to check [default: .]; `-` reads one file from stdin.
     paths: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
+    /// Output format; repeat to produce several (send all but one to files with --output-file).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    format: Vec<Format>,
+    /// Write a format to a file instead of stdout: `FORMAT=PATH`, or just `PATH` when one
+    /// --format is given. Repeatable.
+    #[arg(long, value_name = "[FORMAT=]PATH")]
+    output_file: Vec<String>,
     /// Only run these rules (comma-separated names).
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
     select: Vec<String>,
+    /// Use this configuration file instead of discovering consentlint.toml.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Ignore any configuration file.
+    #[arg(long)]
+    no_config: bool,
+    /// When to exit with status 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// Print findings only: no summary line, no notes.
+    #[arg(short, long, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print a count of findings per rule instead of each finding (human and concise output).
+    #[arg(long)]
+    statistics: bool,
+    /// Print the files that would be checked, then exit.
+    #[arg(long)]
+    show_files: bool,
+    /// The path to report for a file read from stdin (`-`); config and excludes apply to it.
+    #[arg(long, value_name = "PATH")]
+    stdin_filename: Option<PathBuf>,
+    /// Apply the configuration's `exclude` to files named on the command line too (for
+    /// pre-commit, which passes every changed file).
+    #[arg(long)]
+    force_exclude: bool,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    baseline: Option<PathBuf>,
+    /// Record the current findings in this baseline file, then exit 0.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Add a `consentlint-disable-next-line` comment (with a reason placeholder) above every
+    /// current finding, then exit 0. Files are rewritten atomically.
+    #[arg(long)]
+    add_suppressions: bool,
+    /// Do not read or write the results cache (.consentlint_cache/).
+    #[arg(long)]
+    no_cache: bool,
     /// When to use colour (auto: only on a terminal and when NO_COLOR is unset).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
@@ -82,15 +142,24 @@ pub fn run() -> ExitCode {
         None => check(cli.check),
         Some(Command::Rules { format }) => list_rules(format),
         Some(Command::Rule { name }) => show_rule(&name),
+        Some(Command::Init { force }) => init(force),
     }
 }
 
-fn out(s: &str) -> ExitCode {
+fn out(s: &str) {
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`consentlint | head`) is not an error worth a panic.
     let _ = stdout.write_all(s.as_bytes());
     let _ = stdout.flush();
-    ExitCode::SUCCESS
+}
+
+fn usage_error(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::from(2)
+}
+
+fn rule_names() -> String {
+    RULES.iter().map(|r| r.meta().name).collect::<Vec<_>>().join(", ")
 }
 
 fn list_rules(format: ListFormat) -> ExitCode {
@@ -102,7 +171,7 @@ fn list_rules(format: ListFormat) -> ExitCode {
                 let m = r.meta();
                 s.push_str(&format!("{:width$}  {:7}  {}\n", m.name, m.severity.to_string(), m.summary));
             }
-            out(&s)
+            out(&s);
         }
         ListFormat::Json => {
             let rules: Vec<_> = RULES
@@ -114,65 +183,247 @@ fn list_rules(format: ListFormat) -> ExitCode {
                     })
                 })
                 .collect();
-            out(&format!("{}\n", serde_json::to_string_pretty(&rules).unwrap_or_default()))
+            out(&format!("{}\n", serde_json::to_string_pretty(&rules).unwrap_or_default()));
         }
     }
+    ExitCode::SUCCESS
 }
 
 fn show_rule(name: &str) -> ExitCode {
-    match crate::rules::find(name) {
-        Some(rule) => {
-            let m = rule.meta();
-            let mut s = m.docs.trim_end().to_string();
-            s.push_str("\n\n## References\n");
-            for r in crate::legal::Legal::builtin().for_rule(m.name) {
-                s.push_str(&format!("- {}: {}\n  {}\n", r.title, r.summary, r.url));
-            }
-            out(&s)
+    let Some(rule) = crate::rules::find(name) else {
+        return usage_error(format!("unknown rule `{name}`; rules are: {}", rule_names()));
+    };
+    let m = rule.meta();
+    let mut s = m.docs.trim_end().to_string();
+    s.push_str("\n\n## References\n");
+    for r in crate::legal::Legal::builtin().for_rule(m.name) {
+        s.push_str(&format!("- {}: {}\n  {}\n", r.title, r.summary, r.url));
+    }
+    out(&s);
+    ExitCode::SUCCESS
+}
+
+fn init(force: bool) -> ExitCode {
+    let path = Path::new(crate::config::CONFIG_NAMES[0]);
+    if path.exists() && !force {
+        return usage_error("consentlint.toml already exists (use --force to overwrite)");
+    }
+    if let Err(e) = crate::fsutil::write_atomic(path, crate::config::STARTER.as_bytes()) {
+        return usage_error(format!("cannot write consentlint.toml: {}", walk::io_reason(&e)));
+    }
+    eprintln!("wrote consentlint.toml");
+    ExitCode::SUCCESS
+}
+
+fn render_config_error(e: &ConfigError) {
+    let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
+        .with_width(100)
+        .with_links(false);
+    let mut s = String::new();
+    if handler.render_report(&mut s, e).is_err() {
+        s = format!("error: {e}\n");
+    }
+    eprint!("{s}");
+}
+
+fn load_config(args: &CheckArgs) -> Result<Config, ExitCode> {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let found = if args.no_config {
+        None
+    } else if let Some(p) = &args.config {
+        if !p.is_file() {
+            return Err(usage_error(format!("{}: no such configuration file", p.display())));
         }
-        None => {
-            let names: Vec<&str> = RULES.iter().map(|r| r.meta().name).collect();
-            eprintln!("error: unknown rule `{name}`; rules are: {}", names.join(", "));
+        Some(p.clone())
+    } else {
+        let start = match args.paths.first() {
+            Some(p) if p.as_os_str() != "-" => p.clone(),
+            _ => args.stdin_filename.clone().unwrap_or_else(|| cwd.clone()),
+        };
+        Config::discover(&start).or_else(|| Config::discover(&cwd))
+    };
+    match found {
+        None => Ok(Config::defaults(cwd)),
+        Some(p) => Config::load(&p).map_err(|e| {
+            render_config_error(&e);
             ExitCode::from(2)
+        }),
+    }
+}
+
+/// Where each format goes: (format, None = stdout | Some(path)).
+fn outputs(args: &CheckArgs) -> Result<Vec<(Format, Option<PathBuf>)>, String> {
+    let mut formats: Vec<Format> = args.format.clone();
+    let mut files: Vec<(Format, PathBuf)> = Vec::new();
+    for spec in &args.output_file {
+        let parsed = spec.split_once('=').and_then(|(f, p)| Format::from_str(f, true).ok().map(|f| (f, p)));
+        match parsed {
+            Some((f, p)) => files.push((f, PathBuf::from(p))),
+            None if formats.len() == 1 => files.push((formats[0], PathBuf::from(spec))),
+            None => {
+                return Err(format!(
+                    "--output-file {spec:?}: say which format goes there as FORMAT=PATH (e.g. sarif=results.sarif)"
+                ));
+            }
         }
     }
+    for (f, _) in &files {
+        if !formats.contains(f) {
+            formats.push(*f);
+        }
+    }
+    if formats.is_empty() {
+        formats.push(Format::Human);
+    }
+    let mut result = Vec::new();
+    for f in formats {
+        let targets: Vec<&PathBuf> = files.iter().filter(|(g, _)| *g == f).map(|(_, p)| p).collect();
+        if targets.is_empty() {
+            result.push((f, None));
+        }
+        for p in targets {
+            result.push((f, Some(p.clone())));
+        }
+    }
+    let to_stdout = result.iter().filter(|(_, p)| p.is_none()).count();
+    if to_stdout > 1 {
+        return Err("only one format can go to stdout; send the others to files with --output-file FORMAT=PATH".into());
+    }
+    Ok(result)
 }
 
 fn check(args: CheckArgs) -> ExitCode {
     let start = Instant::now();
-    let mut linter = Linter::default();
-    if !args.select.is_empty() {
-        for name in &args.select {
-            if crate::rules::find(name).is_none() {
-                let names: Vec<&str> = RULES.iter().map(|r| r.meta().name).collect();
-                eprintln!("error: unknown rule `{name}` in --select; rules are: {}", names.join(", "));
-                return ExitCode::from(2);
-            }
+    let outputs = match outputs(&args) {
+        Ok(o) => o,
+        Err(e) => return usage_error(e),
+    };
+    for name in &args.select {
+        if crate::rules::find(name).is_none() {
+            return usage_error(format!("unknown rule `{name}` in --select; rules are: {}", rule_names()));
         }
-        linter.rules.retain(|(r, _): &(&dyn Rule, Severity)| args.select.iter().any(|s| s == r.meta().name));
     }
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
-    let walked = walk::collect(&paths);
-    let mut errors = walked.errors;
+    let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
+    if stdin && args.paths.len() > 1 {
+        return usage_error("`-` (stdin) cannot be combined with other paths");
+    }
+    if args.stdin_filename.is_some() && !stdin {
+        return usage_error("--stdin-filename needs `-` as the path");
+    }
+    if stdin && (args.add_suppressions || args.write_baseline.is_some()) {
+        return usage_error("--add-suppressions and --write-baseline need files, not stdin");
+    }
+    let config = match load_config(&args) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let config_text = format!("{}\n{:?}\n{}", config.text, args.select, config.root.display());
+    let mut linter = match Linter::new(config) {
+        Ok(l) => l,
+        Err(e) => return usage_error(format!("configuration: {e}")),
+    };
+    if !args.select.is_empty() {
+        linter.select = Some(args.select.clone());
+    }
 
-    // Check in parallel; collect in path order so output is deterministic.
-    let outcomes: Vec<Outcome> = walked.files.par_iter().map(|c| check_one(&linter, c)).collect();
+    // ---- which files ----
+    let mut errors: Vec<(PathBuf, String)> = Vec::new();
+    let candidates: Vec<walk::Candidate> = if stdin {
+        Vec::new()
+    } else {
+        let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+        let walked = walk::collect(&paths, &linter.config, args.force_exclude);
+        errors.extend(walked.errors);
+        walked.files
+    };
+    if args.show_files {
+        let mut s = String::new();
+        for c in &candidates {
+            s.push_str(&report::display_path(&c.path));
+            s.push('\n');
+        }
+        out(&s);
+        for (path, reason) in &errors {
+            eprintln!("error: {}: {reason}", report::display_path(path));
+        }
+        return if errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) };
+    }
+
+    // ---- check ----
+    let use_cache = !args.no_cache && !stdin;
+    let cache = use_cache.then(|| Cache::open(&linter.config.root, &config_text));
     let mut files = Vec::new();
-    for o in outcomes {
-        match o {
-            Outcome::Checked(f) => files.push(f),
-            Outcome::Skipped => {}
-            Outcome::Failed(path, reason) => errors.push((path, reason)),
+    if stdin {
+        let mut bytes = Vec::new();
+        if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+            return usage_error(format!("cannot read stdin: {}", walk::io_reason(&e)));
+        }
+        let path = args.stdin_filename.clone().unwrap_or_else(|| PathBuf::from("<stdin>"));
+        let excluded = args.stdin_filename.is_some() && args.force_exclude && linter.config.is_excluded(&path, false);
+        if !excluded {
+            let source = SourceFile::decode(path, bytes);
+            let report = linter.check(&source);
+            files.push(CheckedFile { source, findings: report.findings, kind: report.kind });
+        }
+    } else {
+        let outcomes: Vec<Outcome> = candidates.par_iter().map(|c| check_one(&linter, cache.as_ref(), c)).collect();
+        for o in outcomes {
+            match o {
+                Outcome::Checked(f) => files.push(f),
+                Outcome::Skipped => {}
+                Outcome::Failed(path, reason) => errors.push((path, reason)),
+            }
         }
     }
     errors.sort();
-    let result = RunResult { files, errors, elapsed: start.elapsed() };
+    let cache_hits = cache.as_ref().map_or(0, Cache::hits);
+    if let Some(cache) = cache
+        && let Err(e) = cache.save()
+        && args.verbose
+    {
+        eprintln!("note: could not write the cache: {}", walk::io_reason(&e));
+    }
 
+    // ---- workflow actions that rewrite or record, then stop ----
+    if let Some(path) = &args.write_baseline {
+        return match crate::baseline::write(path, &files) {
+            Ok(n) => {
+                eprintln!("wrote {n} finding{} to the baseline {}", plural(n), path.display());
+                report_errors(&errors)
+            }
+            Err(e) => usage_error(format!("cannot write {}: {}", path.display(), walk::io_reason(&e))),
+        };
+    }
+    let mut fixed = Vec::new();
+    if let Some(path) = &args.baseline {
+        match crate::baseline::read(path) {
+            Ok(b) => fixed = crate::baseline::filter(&mut files, &b),
+            Err(e) => return usage_error(format!("{}: {e}", path.display())),
+        }
+    }
+    if args.add_suppressions {
+        return add_suppressions(&files, &errors);
+    }
+
+    let result = RunResult { files, errors, elapsed: start.elapsed() };
     for (path, reason) in &result.errors {
         eprintln!("error: {}: {reason}", report::display_path(path));
     }
     if args.verbose {
         eprint!("{}", report::human::verbose_lines(&result));
+        if use_cache {
+            eprintln!("cache: {cache_hits} of {} files reused unchanged results", result.files.len());
+        }
+    }
+    if !fixed.is_empty() && !args.quiet {
+        eprintln!(
+            "note: {} baseline entr{} no longer found (fixed); run with --write-baseline to prune:",
+            fixed.len(),
+            if fixed.len() == 1 { "y is" } else { "ies are" }
+        );
+        for e in fixed.iter().take(20) {
+            eprintln!("  {}:{}: {} {}", e.path, e.line, e.rule, e.message);
+        }
     }
     let color = match args.color {
         ColorChoice::Always => true,
@@ -181,16 +432,81 @@ fn check(args: CheckArgs) -> ExitCode {
             std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let text = report::render(args.format, &result, &report::human::Options { color, width: 100 });
-    out(&text);
+    let opts = report::human::Options { color, width: 100 };
+    for (format, target) in &outputs {
+        let text = if args.statistics && target.is_none() && matches!(format, Format::Human) {
+            report::statistics(&result)
+        } else if args.quiet && matches!(format, Format::Human) {
+            report::human::render_findings(&result, &opts)
+        } else {
+            report::render(*format, &result, &opts)
+        };
+        match target {
+            None => out(&text),
+            Some(path) => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    let _ = std::fs::create_dir_all(dir);
+                }
+                if let Err(e) = crate::fsutil::write_atomic(path, text.as_bytes()) {
+                    return usage_error(format!("cannot write {}: {}", path.display(), walk::io_reason(&e)));
+                }
+            }
+        }
+    }
 
+    let errors = result.count(Severity::Error);
+    let warnings = result.count(Severity::Warning);
     if !result.errors.is_empty() {
         ExitCode::from(2)
-    } else if result.count(Severity::Error) > 0 {
+    } else if match args.fail_on {
+        FailOn::Error => errors > 0,
+        FailOn::Warning => errors + warnings > 0,
+        FailOn::Never => false,
+    } {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn report_errors(errors: &[(PathBuf, String)]) -> ExitCode {
+    for (path, reason) in errors {
+        eprintln!("error: {}: {reason}", report::display_path(path));
+    }
+    if errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) }
+}
+
+fn add_suppressions(files: &[CheckedFile], errors: &[(PathBuf, String)]) -> ExitCode {
+    let mut added_files = 0;
+    let mut failed = Vec::from(errors);
+    for f in files.iter().filter(|f| !f.findings.is_empty()) {
+        let original = match std::fs::read(&f.source.path) {
+            Ok(b) => b,
+            Err(e) => {
+                failed.push((f.source.path.clone(), walk::io_reason(&e)));
+                continue;
+            }
+        };
+        if f.source.encoding == encoding_rs::UTF_16LE || f.source.encoding == encoding_rs::UTF_16BE {
+            failed.push((f.source.path.clone(), "cannot add comments to a UTF-16 file".into()));
+            continue;
+        }
+        let Some(updated) = crate::suppress::add_directives(&f.source, &original, &f.findings) else { continue };
+        match crate::fsutil::write_atomic(&f.source.path, &updated) {
+            Ok(()) => added_files += 1,
+            Err(e) => failed.push((f.source.path.clone(), format!("cannot write: {}", walk::io_reason(&e)))),
+        }
+    }
+    eprintln!(
+        "added suppressions in {added_files} file{}; replace \"{}\" with the real reasons",
+        plural(added_files),
+        crate::suppress::REASON_PLACEHOLDER
+    );
+    report_errors(&failed)
 }
 
 enum Outcome {
@@ -199,8 +515,8 @@ enum Outcome {
     Failed(PathBuf, String),
 }
 
-fn check_one(linter: &Linter, c: &walk::Candidate) -> Outcome {
-    let bytes = match read(&c.path) {
+fn check_one(linter: &Linter, cache: Option<&Cache>, c: &walk::Candidate) -> Outcome {
+    let bytes = match std::fs::read(&c.path) {
         Ok(b) => b,
         Err(e) => return Outcome::Failed(c.path.clone(), walk::io_reason(&e)),
     };
@@ -210,10 +526,22 @@ fn check_one(linter: &Linter, c: &walk::Candidate) -> Outcome {
     if bytes.len() > u32::MAX as usize / 2 {
         return Outcome::Failed(c.path.clone(), "file too large (over 2 GiB)".into());
     }
+    let content = cache.map(|_| crate::cache::content_key(&c.path, &bytes));
+    if let (Some(cache), Some(key)) = (cache, &content)
+        && let Some((findings, kind)) = cache.get(&c.path, key)
+    {
+        let source = SourceFile::decode(c.path.clone(), bytes);
+        return Outcome::Checked(CheckedFile { source, findings, kind });
+    }
     let source = SourceFile::decode(c.path.clone(), bytes);
     // A bug in a rule must not stop the other files from being checked.
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| linter.check(&source))) {
-        Ok(report) => Outcome::Checked(CheckedFile { source, findings: report.findings, kind: report.kind }),
+        Ok(report) => {
+            if let (Some(cache), Some(key)) = (cache, content) {
+                cache.put(&c.path, key, &report.findings, &report.kind);
+            }
+            Outcome::Checked(CheckedFile { source, findings: report.findings, kind: report.kind })
+        }
         Err(panic) => {
             let msg = panic
                 .downcast_ref::<&str>()
@@ -226,8 +554,4 @@ fn check_one(linter: &Linter, c: &walk::Candidate) -> Outcome {
             )
         }
     }
-}
-
-fn read(path: &std::path::Path) -> std::io::Result<Vec<u8>> {
-    std::fs::read(path)
 }

@@ -6,12 +6,13 @@ use std::path::Path;
 
 use scraper::ElementRef;
 
+use crate::config::KindOverride;
 use crate::esp::EspTags;
 use crate::html::Document;
 use crate::template::Templates;
 use crate::vocab::{Concept, Vocabulary};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EmailKind {
     Marketing,
@@ -90,7 +91,16 @@ pub struct Classifier<'a> {
 }
 
 impl Classifier<'_> {
-    pub fn classify(&self, path: &Path, text: &str, doc: &Document, templates: &Templates) -> DocumentKind {
+    /// Classify a file. `forced` (from the config or an in-file `consentlint-kind` comment)
+    /// overrides what the signals say.
+    pub fn classify(
+        &self,
+        path: &Path,
+        text: &str,
+        doc: &Document,
+        templates: &Templates,
+        forced: Option<KindOverride>,
+    ) -> DocumentKind {
         let mut kind = DocumentKind::default();
         let is_live = |o: usize| !doc.is_dead(o) && !templates.in_comment(o);
 
@@ -174,10 +184,30 @@ impl Classifier<'_> {
             email_score += 1;
             kind.reasons.push(format!("{layout_tables} layout tables"));
         }
-        // A page with forms needs more evidence: emails rarely contain forms.
-        let needed = if forms > 0 { 3 } else { 2 };
-        if email_score < needed {
-            return kind;
+        match forced {
+            Some(KindOverride::Page) => {
+                kind.page = true;
+                kind.reasons.push("forced to web page by configuration".into());
+                return kind;
+            }
+            Some(KindOverride::MarketingEmail) => {
+                kind.email = Some(EmailKind::Marketing);
+                kind.reasons.push("forced to marketing email by configuration".into());
+                return kind;
+            }
+            Some(KindOverride::TransactionalEmail) => {
+                kind.email = Some(EmailKind::Transactional);
+                kind.reasons.push("forced to transactional email by configuration".into());
+                return kind;
+            }
+            Some(KindOverride::Email) => kind.reasons.push("forced to email by configuration".into()),
+            None => {
+                // A page with forms needs more evidence: emails rarely contain forms.
+                let needed = if forms > 0 { 3 } else { 2 };
+                if email_score < needed {
+                    return kind;
+                }
+            }
         }
 
         // ---- marketing or transactional ----

@@ -53,6 +53,13 @@ impl EspTags {
         T.get_or_init(|| EspTags::parse(BUILTIN).unwrap_or_else(|e| panic!("built-in rules/esp.toml: {e}")))
     }
 
+    /// The built-in entries plus one more (an in-house system from the config).
+    pub fn builtin_with(extra: EspEntry) -> Result<EspTags, String> {
+        let mut file: EspFile = toml::from_str(BUILTIN).map_err(|e| e.to_string())?;
+        file.esp.push(extra);
+        Self::from_entries(file.esp)
+    }
+
     pub fn parse(text: &str) -> Result<EspTags, String> {
         let file: EspFile = toml::from_str(text).map_err(|e| e.to_string())?;
         Self::from_entries(file.esp)

@@ -3,17 +3,22 @@
 //! Data flows one way: walk → decode → mask templates → parse with source map → classify →
 //! rules → findings → sort → report. Only `report` and `cli` write to stdout/stderr.
 
+pub mod baseline;
+pub mod cache;
 pub mod cli;
+pub mod config;
 pub mod context;
 pub mod document;
 pub mod esp;
 pub mod finding;
+pub mod fsutil;
 pub mod html;
 pub mod legal;
 pub mod lint;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 pub mod template;
 pub mod vocab;
 pub mod walk;

@@ -1,14 +1,19 @@
-//! Linting one file: decode → mask templates → parse with spans → classify → rules → findings.
+//! Linting one file: mask templates → parse with spans → read directives → classify → rules →
+//! suppressions → findings.
 
+use std::path::Path;
+
+use crate::config::{Config, FileSettings};
 use crate::context::Context;
 use crate::document::{Classifier, DocumentKind};
-use crate::esp::EspTags;
-use crate::finding::{Finding, Severity};
+use crate::esp::{EspEntry, EspTags};
+use crate::finding::Finding;
 use crate::html::Document;
-use crate::rules::{RULES, Rule};
+use crate::rules::RULES;
 use crate::source::SourceFile;
+use crate::suppress;
 use crate::template;
-use crate::vocab::Vocabulary;
+use crate::vocab::{VocabFile, Vocabulary};
 
 /// The result of checking one file.
 #[derive(Debug)]
@@ -17,11 +22,13 @@ pub struct FileReport {
     pub kind: DocumentKind,
 }
 
-/// The configured linter: which rules run, at which severity, with which vocabulary.
+/// The configured linter.
 pub struct Linter {
     pub vocab: &'static Vocabulary,
     pub esp: &'static EspTags,
-    pub rules: Vec<(&'static dyn Rule, Severity)>,
+    pub config: Config,
+    /// `--select`: only these rules (None: all enabled ones).
+    pub select: Option<Vec<String>>,
 }
 
 impl Default for Linter {
@@ -29,41 +36,97 @@ impl Default for Linter {
         Linter {
             vocab: Vocabulary::builtin(),
             esp: EspTags::builtin(),
-            rules: RULES.iter().map(|r| (*r, r.meta().severity)).collect(),
+            config: Config::defaults(std::env::current_dir().unwrap_or_default()),
+            select: None,
         }
     }
 }
 
 impl Linter {
-    /// Only the named rules (for per-rule snapshots and `--select`).
+    /// A linter for a configuration: built-in vocabulary and ESP tags plus the config's.
+    pub fn new(config: Config) -> Result<Linter, String> {
+        let vocab = if config.vocabulary.is_empty() {
+            Vocabulary::builtin()
+        } else {
+            let mut files: Vec<VocabFile> = crate::vocab::BUILTIN
+                .iter()
+                .map(|(name, text)| crate::vocab::parse_file(name, text).map_err(|e| e.to_string()))
+                .collect::<Result<_, _>>()?;
+            for (lang, concept, words) in &config.vocabulary {
+                files.push(VocabFile {
+                    language: lang.clone(),
+                    name: format!("{lang} (consentlint.toml)"),
+                    words: [(concept.clone(), words.clone())].into(),
+                });
+            }
+            let v = Vocabulary::build(&files).map_err(|e| e.to_string())?;
+            &*Box::leak(Box::new(v))
+        };
+        let esp = if config.esp_unsubscribe.is_empty() && config.esp_markers.is_empty() {
+            EspTags::builtin()
+        } else {
+            let extra = EspEntry {
+                name: "consentlint.toml".into(),
+                docs: String::new(),
+                marketing: config.esp_marketing,
+                unsubscribe: config.esp_unsubscribe.clone(),
+                markers: config.esp_markers.clone(),
+            };
+            &*Box::leak(Box::new(EspTags::builtin_with(extra)?))
+        };
+        Ok(Linter { vocab, esp, config, select: None })
+    }
+
+    /// Only the named rules (for per-rule snapshots and tests).
     pub fn with_rules(names: &[&str]) -> Linter {
-        let mut l = Linter::default();
-        l.rules.retain(|(r, _)| names.contains(&r.meta().name));
-        l
+        Linter { select: Some(names.iter().map(|s| s.to_string()).collect()), ..Linter::default() }
+    }
+
+    /// The rules and kind for a path: config, overrides, then `--select`.
+    pub fn settings_for(&self, path: &Path) -> FileSettings {
+        let mut s = self.config.for_file(path);
+        if let Some(sel) = &self.select {
+            s.rules.retain(|(name, _)| sel.iter().any(|x| x == name));
+        }
+        s
     }
 
     pub fn check(&self, source: &SourceFile) -> FileReport {
+        self.check_with(source, &self.settings_for(&source.path))
+    }
+
+    pub fn check_with(&self, source: &SourceFile, settings: &FileSettings) -> FileReport {
         let (templates, masked) = template::scan(&source.text);
         let parse_text = masked.as_deref().unwrap_or(&source.text);
         let doc = Document::parse(parse_text);
-        let kind =
-            Classifier { vocab: self.vocab, esp: self.esp }.classify(&source.path, &source.text, &doc, &templates);
+        let directives = suppress::parse(&source.text, &doc, &templates);
+        let forced = directives.kind.or(settings.kind);
+        let kind = Classifier { vocab: self.vocab, esp: self.esp }
+            .classify(&source.path, &source.text, &doc, &templates, forced);
         let ctx = Context::new(source, &doc, &templates, self.vocab, self.esp, &kind);
+        let rules: Vec<_> = RULES
+            .iter()
+            .filter_map(|r| settings.rules.iter().find(|(n, _)| *n == r.meta().name).map(|(_, sev)| (*r, *sev)))
+            .collect();
         let mut findings = Vec::new();
         for el in doc.elements() {
-            for (rule, _) in &self.rules {
+            for (rule, _) in &rules {
                 rule.check_element(&ctx, el, &mut findings);
             }
         }
-        for (rule, _) in &self.rules {
+        for (rule, _) in &rules {
             rule.check_document(&ctx, &mut findings);
         }
-        for f in &mut findings {
-            if let Some((_, sev)) = self.rules.iter().find(|(r, _)| r.meta().name == f.rule) {
-                f.severity = *sev;
-            }
+        let known = |name: &str| RULES.iter().any(|r| r.meta().name == name);
+        let (mut findings, problems) =
+            suppress::apply(findings, &directives, source, &doc, self.config.require_reason, known);
+        if rules.iter().any(|(r, _)| r.meta().name == suppress::UNUSED_RULE) {
+            findings.extend(problems);
         }
         for f in &mut findings {
+            if let Some((_, sev)) = rules.iter().find(|(r, _)| r.meta().name == f.rule) {
+                f.severity = *sev;
+            }
             f.fingerprint = fingerprint(&source.text, &doc, f);
         }
         findings.sort_by(|a, b| (a.span.start, a.rule, a.span.end).cmp(&(b.span.start, b.rule, b.span.end)));

@@ -80,6 +80,17 @@ impl SourceFile {
         LineCol { line: line_idx + 1, column }
     }
 
+    /// Byte offset (in `text`) where line `line` (1-based) starts.
+    pub fn line_start(&self, line: usize) -> Option<usize> {
+        self.line_starts.get(line.wrapping_sub(1)).map(|&s| s as usize)
+    }
+
+    /// The line terminator this file uses most: "\r\n" or "\n".
+    pub fn newline(&self) -> &'static str {
+        let crlf = self.text.matches("\r\n").count();
+        if crlf * 2 > self.line_starts.len().saturating_sub(1) { "\r\n" } else { "\n" }
+    }
+
     /// The text of line `line` (1-based) without its terminator.
     pub fn line_text(&self, line: usize) -> &str {
         let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {

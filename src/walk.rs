@@ -51,7 +51,10 @@ pub fn classify_name(path: &Path) -> Option<bool> {
     }
 }
 
-pub fn collect(paths: &[PathBuf]) -> Walk {
+/// Collect the files to check. The config's `exclude` prunes directories and files while
+/// walking (and applies to named files with `force_exclude`); `include`/`extend-include`
+/// change which files are picked up besides the built-in extensions.
+pub fn collect(paths: &[PathBuf], config: &crate::config::Config, force_exclude: bool) -> Walk {
     let mut walk = Walk::default();
     for root in paths {
         let meta = match std::fs::metadata(root) {
@@ -62,9 +65,15 @@ pub fn collect(paths: &[PathBuf]) -> Walk {
             }
         };
         if !meta.is_dir() {
-            walk.files.push(Candidate { path: root.clone(), explicit: true, sniff: false });
+            if !(force_exclude && config.is_excluded(root, false)) {
+                walk.files.push(Candidate { path: root.clone(), explicit: true, sniff: false });
+            }
             continue;
         }
+        if force_exclude && config.is_excluded(root, true) {
+            continue;
+        }
+        let excluder = config.excluder();
         let walker = ignore::WalkBuilder::new(root)
             .hidden(true)
             .git_ignore(true)
@@ -73,9 +82,15 @@ pub fn collect(paths: &[PathBuf]) -> Walk {
             .ignore(true)
             .parents(true)
             .require_git(false)
-            .filter_entry(|e| {
+            .filter_entry(move |e| {
                 let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-                !(is_dir && e.depth() > 0 && SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref()))
+                if e.depth() == 0 {
+                    return true;
+                }
+                if is_dir && SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref()) {
+                    return false;
+                }
+                !excluder.is_excluded(e.path(), is_dir)
             })
             .build();
         for entry in walker {
@@ -84,7 +99,12 @@ pub fn collect(paths: &[PathBuf]) -> Walk {
                     if !e.file_type().is_some_and(|t| t.is_file()) {
                         continue;
                     }
-                    if let Some(sniff) = classify_name(e.path()) {
+                    let sniff = match config.includes(e.path()) {
+                        Some(true) => Some(false),
+                        Some(false) => None,
+                        None => classify_name(e.path()),
+                    };
+                    if let Some(sniff) = sniff {
                         walk.files.push(Candidate { path: e.into_path(), explicit: false, sniff });
                     }
                 }

@@ -61,7 +61,16 @@ impl Diagnostic for Report<'_> {
     }
 }
 
+/// The reports, then the summary line.
 pub fn render(result: &RunResult, opts: &Options) -> String {
+    let mut out = render_findings(result, opts);
+    out.push_str(&summary_line(result));
+    out.push('\n');
+    out
+}
+
+/// The reports only (`--quiet`).
+pub fn render_findings(result: &RunResult, opts: &Options) -> String {
     let theme = if opts.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
     let handler = GraphicalReportHandler::new_themed(theme).with_width(opts.width).with_links(false);
     let legal = Legal::builtin();
@@ -84,8 +93,6 @@ pub fn render(result: &RunResult, opts: &Options) -> String {
             out.push('\n');
         }
     }
-    out.push_str(&summary_line(result));
-    out.push('\n');
     out
 }
 

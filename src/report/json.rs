@@ -4,7 +4,8 @@
 use serde::Serialize;
 
 use super::{RunResult, display_path, locate};
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
+use crate::source::SourceFile;
 
 #[derive(Serialize)]
 struct Output<'a> {
@@ -14,39 +15,60 @@ struct Output<'a> {
     errors: Vec<FileError>,
 }
 
+/// One finding, as `json` lists it under `diagnostics` and `jsonl` prints it per line.
 #[derive(Serialize)]
-struct Diagnostic<'a> {
-    rule: &'a str,
-    severity: Severity,
-    path: String,
+pub(crate) struct Diagnostic<'a> {
+    pub(crate) rule: &'a str,
+    pub(crate) severity: Severity,
+    pub(crate) path: String,
     #[serde(flatten)]
-    at: Position,
-    message: &'a str,
-    label: &'a str,
-    help: &'a str,
-    labels: Vec<SecondaryLabel<'a>>,
+    pub(crate) at: Position,
+    pub(crate) message: &'a str,
+    pub(crate) label: &'a str,
+    pub(crate) help: &'a str,
+    pub(crate) labels: Vec<SecondaryLabel<'a>>,
+}
+
+impl<'a> Diagnostic<'a> {
+    /// The diagnostic for one finding of a file whose display path is `path`.
+    pub(crate) fn of(path: &str, source: &SourceFile, f: &'a Finding) -> Diagnostic<'a> {
+        Diagnostic {
+            rule: f.rule,
+            severity: f.severity,
+            path: path.to_string(),
+            at: Position::of(source, &f.span),
+            message: &f.message,
+            label: &f.label,
+            help: &f.help,
+            labels: f
+                .secondary
+                .iter()
+                .map(|l| SecondaryLabel { message: &l.message, at: Position::of(source, &l.span) })
+                .collect(),
+        }
+    }
 }
 
 #[derive(Serialize)]
-struct SecondaryLabel<'a> {
-    message: &'a str,
+pub(crate) struct SecondaryLabel<'a> {
+    pub(crate) message: &'a str,
     #[serde(flatten)]
-    at: Position,
+    pub(crate) at: Position,
 }
 
 /// 1-based line/column of the start and (exclusive) end; byte offset and length in the file.
 #[derive(Serialize)]
-struct Position {
-    line: usize,
-    column: usize,
-    end_line: usize,
-    end_column: usize,
-    offset: usize,
-    length: usize,
+pub(crate) struct Position {
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) end_line: usize,
+    pub(crate) end_column: usize,
+    pub(crate) offset: usize,
+    pub(crate) length: usize,
 }
 
 impl Position {
-    fn of(source: &crate::source::SourceFile, span: &std::ops::Range<usize>) -> Position {
+    pub(crate) fn of(source: &SourceFile, span: &std::ops::Range<usize>) -> Position {
         let loc = locate(source, span);
         Position {
             line: loc.start.line,
@@ -78,22 +100,7 @@ pub fn render(result: &RunResult) -> String {
     let mut diagnostics = Vec::new();
     for file in &result.files {
         let path = display_path(&file.source.path);
-        for f in &file.findings {
-            diagnostics.push(Diagnostic {
-                rule: f.rule,
-                severity: f.severity,
-                path: path.clone(),
-                at: Position::of(&file.source, &f.span),
-                message: &f.message,
-                label: &f.label,
-                help: &f.help,
-                labels: f
-                    .secondary
-                    .iter()
-                    .map(|l| SecondaryLabel { message: &l.message, at: Position::of(&file.source, &l.span) })
-                    .collect(),
-            });
-        }
+        diagnostics.extend(file.findings.iter().map(|f| Diagnostic::of(&path, &file.source, f)));
     }
     let out = Output {
         version: 1,

@@ -1,8 +1,17 @@
 //! Reporters: pure functions of the findings (plus sources) to text. Nothing else in the crate
 //! writes to stdout.
 
+pub mod checkstyle;
+pub mod concise;
+pub mod github;
+pub mod gitlab;
 pub mod human;
 pub mod json;
+pub mod jsonl;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
+mod text;
 
 /// Output formats (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
@@ -11,6 +20,22 @@ pub enum Format {
     Human,
     /// One JSON document (schema version 1).
     Json,
+    /// One line per finding: `path:line:col: rule message`; nothing else.
+    Concise,
+    /// JSON Lines: one `json` diagnostic object per line per finding.
+    Jsonl,
+    /// SARIF 2.1.0 (GitHub code scanning and other SARIF viewers).
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+    /// GitLab Code Quality report (artifacts:reports:codequality).
+    Gitlab,
+    /// JUnit XML: a test suite per file, a failing test case per finding.
+    Junit,
+    /// Checkstyle XML.
+    Checkstyle,
+    /// Markdown summary for a pull request comment or job summary.
+    Markdown,
 }
 
 /// Render a run in one format.
@@ -18,6 +43,14 @@ pub fn render(format: Format, result: &RunResult, human_opts: &human::Options) -
     match format {
         Format::Human => human::render(result, human_opts),
         Format::Json => json::render(result),
+        Format::Concise => concise::render(result),
+        Format::Jsonl => jsonl::render(result),
+        Format::Sarif => sarif::render(result),
+        Format::Github => github::render(result),
+        Format::Gitlab => gitlab::render(result),
+        Format::Junit => junit::render(result),
+        Format::Checkstyle => checkstyle::render(result),
+        Format::Markdown => markdown::render(result),
     }
 }
 
@@ -105,4 +138,24 @@ pub fn summary_line(result: &RunResult) -> String {
         parts.push(format!("{warnings} warning{}", if warnings == 1 { "" } else { "s" }));
     }
     format!("Found {} in {files_s} ({time}){unreadable}", parts.join(" and "))
+}
+
+/// `--statistics`: findings per rule, most frequent first.
+pub fn statistics(result: &RunResult) -> String {
+    let mut counts: Vec<(&str, Severity, usize)> = Vec::new();
+    for f in result.files.iter().flat_map(|f| &f.findings) {
+        match counts.iter_mut().find(|(r, _, _)| *r == f.rule) {
+            Some((_, _, n)) => *n += 1,
+            None => counts.push((f.rule, f.severity, 1)),
+        }
+    }
+    counts.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+    let width = counts.iter().map(|(r, _, _)| r.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for (rule, sev, n) in &counts {
+        out.push_str(&format!("{n:>6}  {rule:width$}  {sev}\n"));
+    }
+    out.push_str(&summary_line(result));
+    out.push('\n');
+    out
 }

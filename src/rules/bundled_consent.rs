@@ -14,6 +14,7 @@ static META: RuleMeta = RuleMeta {
     summary: "one checkbox asks for several purposes at once (terms + marketing, marketing + partners)",
     severity: Severity::Error,
     confidence: Confidence::Heuristic,
+    languages: true,
     docs: include_str!("../../rules/bundled-consent.md"),
 };
 

@@ -15,6 +15,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a form collects personal data without a link to the privacy notice",
     severity: Severity::Error,
     confidence: Confidence::Heuristic,
+    languages: true,
     docs: include_str!("../../rules/missing-privacy-link.md"),
 };
 

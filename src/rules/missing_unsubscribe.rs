@@ -14,6 +14,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a marketing email template has no unsubscribe link or merge tag",
     severity: Severity::Error,
     confidence: Confidence::Heuristic,
+    languages: true,
     docs: include_str!("../../rules/missing-unsubscribe.md"),
 };
 

@@ -5,6 +5,7 @@ mod bundled_consent;
 mod missing_privacy_link;
 mod missing_unsubscribe;
 mod pre_ticked_consent;
+mod unused_suppression;
 
 use scraper::ElementRef;
 
@@ -27,6 +28,8 @@ pub struct RuleMeta {
     pub summary: &'static str,
     pub severity: Severity,
     pub confidence: Confidence,
+    /// Whether the rule reads language (and so needs fixtures in every language).
+    pub languages: bool,
     /// The full documentation (Markdown), printed by `consentlint rule NAME`.
     pub docs: &'static str,
 }
@@ -47,6 +50,7 @@ pub static RULES: &[&dyn Rule] = &[
     &bundled_consent::BundledConsent,
     &missing_privacy_link::MissingPrivacyLink,
     &missing_unsubscribe::MissingUnsubscribe,
+    &unused_suppression::UnusedSuppression,
 ];
 
 pub fn find(name: &str) -> Option<&'static dyn Rule> {

@@ -14,6 +14,7 @@ static META: RuleMeta = RuleMeta {
     summary: "a consent checkbox, radio or select is opted in by default",
     severity: Severity::Error,
     confidence: Confidence::Heuristic,
+    languages: true,
     docs: include_str!("../../rules/pre-ticked-consent.md"),
 };
 

@@ -71,6 +71,11 @@ pub fn span_fits_rule(rule: &str, slice: &str) -> bool {
         "bundled-consent" => slice.starts_with("<input"),
         "missing-privacy-link" => slice.starts_with("<form") && slice.ends_with('>'),
         "missing-unsubscribe" => ["<body", "<mj-body", "<mjml"].iter().any(|p| slice.starts_with(p)),
+        // The directive, or the unknown rule name in it.
+        "unused-suppression" => {
+            slice.starts_with("consentlint-")
+                || (!slice.is_empty() && slice.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+        }
         _ => false,
     }
 }

@@ -1,0 +1,149 @@
+//! A results cache like ruff's: findings keyed by the file's bytes, the configuration and the
+//! tool version, stored under `.consentlint_cache/` (which ignores itself for git). A second
+//! run over an unchanged tree parses nothing.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::document::{DocumentKind, EmailKind};
+use crate::finding::{Finding, Label, Severity, stable_hash};
+use crate::rules::RULES;
+
+pub const DIR: &str = ".consentlint_cache";
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct CacheFile {
+    /// Hash of the tool version and the settings that change results.
+    key: String,
+    entries: HashMap<String, Entry>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Entry {
+    content: String,
+    findings: Vec<CachedFinding>,
+    kind: CachedKind,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CachedFinding {
+    rule: String,
+    severity: Severity,
+    message: String,
+    span: Range<usize>,
+    label: String,
+    secondary: Vec<(Range<usize>, String)>,
+    help: String,
+    fingerprint: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct CachedKind {
+    page: bool,
+    email: Option<EmailKind>,
+    reasons: Vec<String>,
+}
+
+/// The cache for one run.
+pub struct Cache {
+    path: PathBuf,
+    key: String,
+    old: HashMap<String, Entry>,
+    new: std::sync::Mutex<HashMap<String, Entry>>,
+    hits: std::sync::atomic::AtomicUsize,
+}
+
+/// The key of a file's content (path and bytes).
+pub fn content_key(path: &Path, bytes: &[u8]) -> String {
+    format!("{:016x}", stable_hash(&[path.to_string_lossy().as_bytes(), bytes]))
+}
+
+impl Cache {
+    /// Open the cache in `root`, valid for `settings` (anything that changes results: config
+    /// text, selected rules, options).
+    pub fn open(root: &Path, settings: &str) -> Cache {
+        let dir = root.join(DIR);
+        let path = dir.join("results-v1.json");
+        let key = format!("{:016x}", stable_hash(&[env!("CARGO_PKG_VERSION").as_bytes(), settings.as_bytes()]));
+        let old = std::fs::read(&path)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<CacheFile>(&b).ok())
+            .filter(|c| c.key == key)
+            .map(|c| c.entries)
+            .unwrap_or_default();
+        Cache { path, key, old, new: Default::default(), hits: Default::default() }
+    }
+
+    /// Cached results for this file's bytes, if any.
+    pub fn get(&self, path: &Path, content: &str) -> Option<(Vec<Finding>, DocumentKind)> {
+        let name = path.to_string_lossy().to_string();
+        let entry = self.old.get(&name)?;
+        if entry.content != content {
+            return None;
+        }
+        let mut findings = Vec::with_capacity(entry.findings.len());
+        for f in &entry.findings {
+            let rule = RULES.iter().find(|r| r.meta().name == f.rule)?.meta().name;
+            findings.push(Finding {
+                rule,
+                severity: f.severity,
+                message: f.message.clone(),
+                span: f.span.clone(),
+                label: f.label.clone(),
+                secondary: f.secondary.iter().map(|(s, m)| Label { span: s.clone(), message: m.clone() }).collect(),
+                help: f.help.clone(),
+                fingerprint: f.fingerprint,
+            });
+        }
+        let kind = DocumentKind { page: entry.kind.page, email: entry.kind.email, reasons: entry.kind.reasons.clone() };
+        self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Ok(mut new) = self.new.lock() {
+            new.insert(name, entry.clone());
+        }
+        Some((findings, kind))
+    }
+
+    pub fn put(&self, path: &Path, content: String, findings: &[Finding], kind: &DocumentKind) {
+        let entry = Entry {
+            content,
+            findings: findings
+                .iter()
+                .map(|f| CachedFinding {
+                    rule: f.rule.to_string(),
+                    severity: f.severity,
+                    message: f.message.clone(),
+                    span: f.span.clone(),
+                    label: f.label.clone(),
+                    secondary: f.secondary.iter().map(|l| (l.span.clone(), l.message.clone())).collect(),
+                    help: f.help.clone(),
+                    fingerprint: f.fingerprint,
+                })
+                .collect(),
+            kind: CachedKind { page: kind.page, email: kind.email, reasons: kind.reasons.clone() },
+        };
+        if let Ok(mut new) = self.new.lock() {
+            new.insert(path.to_string_lossy().to_string(), entry);
+        }
+    }
+
+    pub fn hits(&self) -> usize {
+        self.hits.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Write the entries of this run (files not seen this run are dropped). Failures to write
+    /// the cache are not errors of the run.
+    pub fn save(self) -> std::io::Result<()> {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        let ignore = dir.join(".gitignore");
+        if !ignore.exists() {
+            std::fs::write(&ignore, "# Created by consentlint.\n*\n")?;
+        }
+        let file = CacheFile { key: self.key, entries: self.new.into_inner().unwrap_or_default() };
+        let bytes = serde_json::to_vec(&file).map_err(std::io::Error::other)?;
+        crate::fsutil::write_atomic(&self.path, &bytes)
+    }
+}

@@ -1,0 +1,612 @@
+//! `consentlint.toml`: discovery, schema, errors that point at the exact spot in the file, and
+//! resolution into per-file settings.
+//!
+//! ```toml
+//! [rules]
+//! missing-unsubscribe = "warn"        # off | warn | error
+//!
+//! exclude = ["legacy/", "*.min.html"] # gitignore syntax, relative to this file
+//! extend-include = ["templates/**/*.txt"]
+//!
+//! [[overrides]]
+//! files = ["emails/transactional/**"]
+//! kind = "transactional-email"        # email | marketing-email | transactional-email | page
+//! rules = { missing-privacy-link = "off" }
+//!
+//! [suppressions]
+//! require-reason = true
+//!
+//! [vocabulary.en]
+//! privacy = ["legal notice"]
+//! privacy_url = ["/legal/data"]
+//!
+//! [esp]
+//! unsubscribe = ['\{\{\s*optout_link\s*\}\}']
+//! ```
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::finding::Severity;
+use crate::rules::RULES;
+use crate::vocab::Concept;
+
+/// File names searched for, in order, in each directory.
+pub const CONFIG_NAMES: &[&str] = &["consentlint.toml", ".consentlint.toml"];
+
+/// A rule level in the config.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Off,
+    Warn,
+    Error,
+}
+
+impl Level {
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Off => None,
+            Level::Warn => Some(Severity::Warning),
+            Level::Error => Some(Severity::Error),
+        }
+    }
+}
+
+/// A forced document kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum KindOverride {
+    /// An email template; marketing or transactional decided from its content.
+    Email,
+    MarketingEmail,
+    TransactionalEmail,
+    /// A web page, never an email.
+    Page,
+}
+
+impl KindOverride {
+    pub fn parse(s: &str) -> Option<KindOverride> {
+        match s {
+            "email" => Some(KindOverride::Email),
+            "marketing-email" => Some(KindOverride::MarketingEmail),
+            "transactional-email" => Some(KindOverride::TransactionalEmail),
+            "page" => Some(KindOverride::Page),
+            _ => None,
+        }
+    }
+}
+
+/// `[vocabulary.LANG] list = ["word", ...]`, with spans for errors.
+type RawVocabulary = BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Vec<Spanned<String>>>>;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawConfig {
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, Spanned<Level>>,
+    #[serde(default)]
+    include: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    extend_include: Vec<Spanned<String>>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    overrides: Vec<RawOverride>,
+    #[serde(default)]
+    suppressions: RawSuppressions,
+    #[serde(default)]
+    vocabulary: RawVocabulary,
+    #[serde(default)]
+    esp: RawEsp,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawOverride {
+    files: Vec<Spanned<String>>,
+    #[serde(default)]
+    rules: BTreeMap<Spanned<String>, Spanned<Level>>,
+    #[serde(default)]
+    kind: Option<KindOverride>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawSuppressions {
+    #[serde(default = "yes")]
+    require_reason: bool,
+}
+
+impl Default for RawSuppressions {
+    fn default() -> Self {
+        RawSuppressions { require_reason: true }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawEsp {
+    #[serde(default)]
+    unsubscribe: Vec<Spanned<String>>,
+    #[serde(default)]
+    markers: Vec<Spanned<String>>,
+    #[serde(default)]
+    marketing: bool,
+}
+
+/// A path as the user would write it: relative to the current directory when it is below it.
+fn shown(path: &Path) -> String {
+    let rel = std::env::current_dir().ok().and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
+    crate::report::display_path(rel.as_deref().unwrap_or(path))
+}
+
+/// A configuration error, pointing at the spot in the file.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub message: String,
+    pub help: Option<String>,
+    // Boxed: the source text is only needed when the error is shown, and keeps the error small.
+    src: Option<Box<NamedSource<String>>>,
+    span: Option<SourceSpan>,
+}
+
+impl ConfigError {
+    fn at(
+        path: &Path,
+        text: &str,
+        span: Option<Range<usize>>,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) -> Self {
+        ConfigError {
+            path: path.to_path_buf(),
+            message: message.into(),
+            help,
+            src: Some(Box::new(NamedSource::new(shown(path), text.to_string()).with_language("toml"))),
+            span: span.map(|r| SourceSpan::from(r.start..r.end.max(r.start))),
+        }
+    }
+
+    fn io(path: &Path, message: impl Into<String>) -> Self {
+        ConfigError { path: path.to_path_buf(), message: message.into(), help: None, src: None, span: None }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid configuration in {}: {}", shown(&self.path), self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Diagnostic for ConfigError {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new("config"))
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.src.as_deref().map(|s| s as &dyn miette::SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let span = self.span?;
+        Some(Box::new(std::iter::once(miette::LabeledSpan::new_with_span(Some(self.message.clone()), span))))
+    }
+}
+
+/// Per-path rule levels and kind.
+#[derive(Debug)]
+struct Override {
+    files: GlobSet,
+    rules: Vec<(&'static str, Level)>,
+    kind: Option<KindOverride>,
+}
+
+/// A loaded, validated configuration.
+#[derive(Debug, Default)]
+pub struct Config {
+    /// The file it came from (None: defaults).
+    pub path: Option<PathBuf>,
+    /// The directory globs are relative to.
+    pub root: PathBuf,
+    rules: Vec<(&'static str, Level)>,
+    include: Option<GlobSet>,
+    extend_include: Option<GlobSet>,
+    exclude: Option<std::sync::Arc<Gitignore>>,
+    overrides: Vec<Override>,
+    pub require_reason: bool,
+    /// Vocabulary extensions: (language, concept key, words).
+    pub vocabulary: Vec<(String, String, Vec<String>)>,
+    pub esp_unsubscribe: Vec<String>,
+    pub esp_markers: Vec<String>,
+    pub esp_marketing: bool,
+    /// The raw text, hashed into the cache key.
+    pub text: String,
+}
+
+/// The `exclude` patterns with the directory they are relative to.
+#[derive(Debug, Clone)]
+pub struct Excluder {
+    root: PathBuf,
+    exclude: Option<std::sync::Arc<Gitignore>>,
+}
+
+impl Excluder {
+    pub fn is_excluded(&self, path: &Path, is_dir: bool) -> bool {
+        let Some(ex) = &self.exclude else { return false };
+        let Some(rel) =
+            std::path::absolute(path).ok().and_then(|a| a.strip_prefix(&self.root).ok().map(Path::to_path_buf))
+        else {
+            return false;
+        };
+        ex.matched_path_or_any_parents(&rel, is_dir).is_ignore()
+    }
+}
+
+/// Settings for one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileSettings {
+    /// Enabled rules with their severity.
+    pub rules: Vec<(&'static str, Severity)>,
+    pub kind: Option<KindOverride>,
+}
+
+impl Config {
+    /// Defaults: every rule at its default severity, reasons required.
+    pub fn defaults(root: PathBuf) -> Config {
+        Config { root, require_reason: true, ..Default::default() }
+    }
+
+    /// Find the config for `start` (a file or directory): the nearest `consentlint.toml` or
+    /// `.consentlint.toml` going up, stopping at the repository root (a directory with `.git`).
+    pub fn discover(start: &Path) -> Option<PathBuf> {
+        let abs = std::path::absolute(start).ok()?;
+        let mut dir = if abs.is_dir() { abs.as_path() } else { abs.parent()? };
+        loop {
+            for name in CONFIG_NAMES {
+                let candidate = dir.join(name);
+                if candidate.is_file() {
+                    return Some(candidate);
+                }
+            }
+            if dir.join(".git").exists() {
+                return None;
+            }
+            dir = dir.parent()?;
+        }
+    }
+
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError::io(path, format!("cannot read: {}", crate::walk::io_reason(&e))))?;
+        Self::parse(path, &text)
+    }
+
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let msg = e.message().trim().to_string();
+            ConfigError::at(path, text, e.span(), msg, Some("see `consentlint init` for a commented example".into()))
+        })?;
+        let root = std::path::absolute(path)
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+            .unwrap_or_else(|| PathBuf::from("."));
+        let err =
+            |span: Range<usize>, msg: String, help: Option<String>| ConfigError::at(path, text, Some(span), msg, help);
+
+        let rule_levels =
+            |map: &BTreeMap<Spanned<String>, Spanned<Level>>| -> Result<Vec<(&'static str, Level)>, ConfigError> {
+                let mut out = Vec::new();
+                for (name, level) in map {
+                    let Some(rule) = RULES.iter().find(|r| r.meta().name == name.get_ref()) else {
+                        let names: Vec<&str> = RULES.iter().map(|r| r.meta().name).collect();
+                        return Err(err(
+                            name.span(),
+                            format!("unknown rule `{}`", name.get_ref()),
+                            Some(format!("rules are: {}", names.join(", "))),
+                        ));
+                    };
+                    out.push((rule.meta().name, *level.get_ref()));
+                }
+                Ok(out)
+            };
+        let globset = |pats: &[Spanned<String>]| -> Result<Option<GlobSet>, ConfigError> {
+            if pats.is_empty() {
+                return Ok(None);
+            }
+            let mut b = GlobSetBuilder::new();
+            for p in pats {
+                let g =
+                    Glob::new(p.get_ref()).map_err(|e| err(p.span(), format!("invalid glob: {}", e.kind()), None))?;
+                b.add(g);
+                // "emails" also means everything under it.
+                if !p.get_ref().ends_with("**")
+                    && !p.get_ref().contains('*')
+                    && let Ok(g) = Glob::new(&format!("{}/**", p.get_ref().trim_end_matches('/')))
+                {
+                    b.add(g);
+                }
+            }
+            b.build().map(Some).map_err(|e| err(pats[0].span(), format!("invalid glob: {e}"), None))
+        };
+
+        let rules = rule_levels(&raw.rules)?;
+        let include = match &raw.include {
+            Some(p) if p.is_empty() => {
+                return Err(err(0..0, "`include` is empty: nothing would be checked".into(), None));
+            }
+            Some(p) => globset(p)?,
+            None => None,
+        };
+        let extend_include = globset(&raw.extend_include)?;
+        let exclude = if raw.exclude.is_empty() {
+            None
+        } else {
+            let mut b = GitignoreBuilder::new(&root);
+            for p in &raw.exclude {
+                b.add_line(None, p.get_ref())
+                    .map_err(|e| err(p.span(), format!("invalid exclude pattern: {e}"), None))?;
+            }
+            Some(std::sync::Arc::new(
+                b.build().map_err(|e| err(raw.exclude[0].span(), format!("invalid exclude pattern: {e}"), None))?,
+            ))
+        };
+        let mut overrides = Vec::new();
+        for o in &raw.overrides {
+            if o.files.is_empty() {
+                return Err(err(0..0, "an [[overrides]] entry has an empty `files` list".into(), None));
+            }
+            overrides.push(Override {
+                files: globset(&o.files)?.unwrap_or_else(GlobSet::empty),
+                rules: rule_levels(&o.rules)?,
+                kind: o.kind,
+            });
+        }
+        let mut vocabulary = Vec::new();
+        for (lang, lists) in &raw.vocabulary {
+            let code = lang.get_ref();
+            if code.is_empty() || !code.chars().all(|c| c.is_ascii_lowercase() || c == '-') {
+                return Err(err(
+                    lang.span(),
+                    format!("`{code}` is not a language code"),
+                    Some("use a code like en, de, pt-br".into()),
+                ));
+            }
+            for (concept, words) in lists {
+                if Concept::from_key(concept.get_ref()).is_none() {
+                    return Err(err(
+                        concept.span(),
+                        format!("unknown vocabulary list `{}`", concept.get_ref()),
+                        Some(format!("lists are: {}", Concept::ALL.map(Concept::key).join(", "))),
+                    ));
+                }
+                for w in words {
+                    if w.get_ref().trim_matches('*').trim().is_empty() {
+                        return Err(err(w.span(), "empty word".into(), None));
+                    }
+                }
+                vocabulary.push((
+                    code.clone(),
+                    concept.get_ref().clone(),
+                    words.iter().map(|w| w.get_ref().clone()).collect(),
+                ));
+            }
+        }
+        for p in raw.esp.unsubscribe.iter().chain(&raw.esp.markers) {
+            if let Err(e) = regex::Regex::new(p.get_ref()) {
+                return Err(err(p.span(), "invalid regular expression".into(), Some(e.to_string())));
+            }
+        }
+        Ok(Config {
+            path: Some(path.to_path_buf()),
+            root,
+            rules,
+            include,
+            extend_include,
+            exclude,
+            overrides,
+            require_reason: raw.suppressions.require_reason,
+            vocabulary,
+            esp_unsubscribe: raw.esp.unsubscribe.iter().map(|s| s.get_ref().clone()).collect(),
+            esp_markers: raw.esp.markers.iter().map(|s| s.get_ref().clone()).collect(),
+            esp_marketing: raw.esp.marketing,
+            text: text.to_string(),
+        })
+    }
+
+    /// `path` relative to the config root, with forward slashes, if it is under it.
+    fn relative(&self, path: &Path) -> Option<PathBuf> {
+        let abs = std::path::absolute(path).ok()?;
+        abs.strip_prefix(&self.root).ok().map(Path::to_path_buf)
+    }
+
+    /// Is this path excluded (gitignore semantics; a directory excludes everything below it)?
+    pub fn is_excluded(&self, path: &Path, is_dir: bool) -> bool {
+        self.excluder().is_excluded(path, is_dir)
+    }
+
+    /// The exclude matcher on its own (cheap to clone into a walker's filter).
+    pub fn excluder(&self) -> Excluder {
+        Excluder { root: self.root.clone(), exclude: self.exclude.clone() }
+    }
+
+    /// Should a file found while walking be checked? `None` leaves it to the built-in
+    /// extension list.
+    pub fn includes(&self, path: &Path) -> Option<bool> {
+        let rel = self.relative(path)?;
+        if let Some(inc) = &self.include {
+            return Some(inc.is_match(&rel));
+        }
+        if let Some(ext) = &self.extend_include
+            && ext.is_match(&rel)
+        {
+            return Some(true);
+        }
+        None
+    }
+
+    /// The rules and kind for one file: defaults, then `[rules]`, then each matching override
+    /// in order.
+    pub fn for_file(&self, path: &Path) -> FileSettings {
+        let mut levels: Vec<(&'static str, Option<Severity>)> =
+            RULES.iter().map(|r| (r.meta().name, Some(r.meta().severity))).collect();
+        let mut set = |name: &str, level: Level| {
+            if let Some(e) = levels.iter_mut().find(|(n, _)| *n == name) {
+                e.1 = level.severity();
+            }
+        };
+        for (name, level) in &self.rules {
+            set(name, *level);
+        }
+        let mut kind = None;
+        let rel = self.relative(path);
+        for o in &self.overrides {
+            if rel.as_ref().is_some_and(|r| o.files.is_match(r)) {
+                for (name, level) in &o.rules {
+                    set(name, *level);
+                }
+                if o.kind.is_some() {
+                    kind = o.kind;
+                }
+            }
+        }
+        FileSettings { rules: levels.into_iter().filter_map(|(n, s)| s.map(|s| (n, s))).collect(), kind }
+    }
+}
+
+/// The commented starter config written by `consentlint init`.
+pub const STARTER: &str = r#"# consentlint configuration. Docs: `consentlint rules`, `consentlint rule NAME`.
+# Paths and globs are relative to this file.
+
+# Rule levels: "off", "warn" or "error" (the default for every rule).
+[rules]
+# pre-ticked-consent = "error"
+# bundled-consent = "error"
+# missing-privacy-link = "error"
+# missing-unsubscribe = "error"
+# unused-suppression = "warn"
+
+# Files to skip, in .gitignore syntax (a directory skips everything below it).
+# exclude = ["legacy/", "vendor-themes/", "*.min.html"]
+
+# Check these files too, besides the built-in template extensions.
+# extend-include = ["templates/**/*.txt"]
+
+# Per-path settings. `kind` forces how files are treated:
+# "email", "marketing-email", "transactional-email" or "page".
+# [[overrides]]
+# files = ["emails/transactional/**"]
+# kind = "transactional-email"
+#
+# [[overrides]]
+# files = ["emails/partials/**"]
+# rules = { missing-unsubscribe = "off" }
+
+[suppressions]
+# Inline `consentlint-disable...` comments must say why: `-- reason`.
+require-reason = true
+
+# Extra words, per language, for the lists in rules/vocab/*.toml
+# (marketing, sharing, profiling, consent, terms, privacy, privacy_url, unsubscribe,
+# unsubscribe_url, transactional, marketing_email, personal_data, search, yes, no,
+# negation, not_consent).
+# [vocabulary.en]
+# privacy = ["legal notice"]
+# privacy_url = ["/legal/data"]
+# unsubscribe = ["leave this list"]
+
+# Unsubscribe merge tags of an in-house email system (regular expressions, case-insensitive).
+# [esp]
+# unsubscribe = ['\{\{\s*optout_link\s*\}\}']
+# markers = ['\{\{\s*crm\.[a-z_]+\s*\}\}']
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(Path::new("consentlint.toml"), text)
+    }
+
+    #[test]
+    fn starter_parses() {
+        let c = parse(STARTER).unwrap();
+        assert!(c.require_reason);
+    }
+
+    #[test]
+    fn errors_point_at_the_spot() {
+        let text = "[rules]\npre-ticked-consent = \"warning\"\n";
+        let e = parse(text).unwrap_err();
+        let span = e.span.unwrap();
+        assert_eq!(&text[span.offset()..span.offset() + span.len()], "\"warning\"");
+        assert!(e.message.contains("unknown variant `warning`"), "{}", e.message);
+
+        let text = "[rules]\nno-such-rule = \"off\"\n";
+        let e = parse(text).unwrap_err();
+        let span = e.span.unwrap();
+        assert_eq!(&text[span.offset()..span.offset() + span.len()], "no-such-rule");
+
+        let text = "[[overrides]]\nfiles = [\"ok/**\", \"[bad\"]\n";
+        let e = parse(text).unwrap_err();
+        assert!(e.message.contains("invalid glob"), "{}", e.message);
+        let span = e.span.unwrap();
+        assert_eq!(&text[span.offset()..span.offset() + span.len()], "\"[bad\"");
+
+        let text = "colour = true\n";
+        let e = parse(text).unwrap_err();
+        assert!(e.message.contains("unknown field `colour`"), "{}", e.message);
+
+        let text = "[vocabulary.en]\nprivacyy = [\"x\"]\n";
+        let e = parse(text).unwrap_err();
+        let span = e.span.unwrap();
+        assert_eq!(&text[span.offset()..span.offset() + span.len()], "privacyy");
+
+        let text = "[esp]\nunsubscribe = ['(unclosed']\n";
+        let e = parse(text).unwrap_err();
+        assert!(e.message.contains("invalid regular expression"));
+    }
+
+    #[test]
+    fn overrides_apply_in_order() {
+        let c = parse(
+            "[rules]\nmissing-unsubscribe = \"warn\"\n[[overrides]]\nfiles = [\"emails/**\"]\nkind = \"marketing-email\"\nrules = { missing-privacy-link = \"off\" }\n",
+        )
+        .unwrap();
+        let s = c.for_file(&c.root.join("emails/a.html"));
+        assert_eq!(s.kind, Some(KindOverride::MarketingEmail));
+        assert!(!s.rules.iter().any(|(n, _)| *n == "missing-privacy-link"));
+        assert!(s.rules.contains(&("missing-unsubscribe", Severity::Warning)));
+        let s = c.for_file(&c.root.join("pages/a.html"));
+        assert_eq!(s.kind, None);
+        assert!(s.rules.iter().any(|(n, _)| *n == "missing-privacy-link"));
+    }
+
+    #[test]
+    fn exclude_has_gitignore_semantics() {
+        let c = parse("exclude = [\"legacy/\", \"*.min.html\", \"/top.html\"]\n").unwrap();
+        assert!(c.is_excluded(&c.root.join("legacy"), true));
+        assert!(c.is_excluded(&c.root.join("legacy/deep/a.html"), false));
+        assert!(c.is_excluded(&c.root.join("x/y.min.html"), false));
+        assert!(c.is_excluded(&c.root.join("top.html"), false));
+        assert!(!c.is_excluded(&c.root.join("sub/top.html"), false));
+        assert!(!c.is_excluded(&c.root.join("legacy.html"), false));
+    }
+}

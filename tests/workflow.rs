@@ -1,0 +1,308 @@
+//! Config, suppressions, baseline, cache, stdin and the workflow options, through the binary.
+
+use std::fs;
+use std::path::Path;
+
+use assert_cmd::Command;
+
+const PRETICKED: &str =
+    "<form>\n  <label><input type=\"checkbox\" name=\"newsletter\" checked> Send me the newsletter</label>\n</form>\n";
+const CONTACT: &str = "<form action=\"/contact\">\n  <input type=\"email\" name=\"email\">\n  <a href=\"/legal/data\">How we handle your data</a>\n</form>\n";
+
+fn bin(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("consentlint").expect("binary");
+    c.current_dir(dir).env_remove("NO_COLOR");
+    c
+}
+
+fn write(dir: &Path, rel: &str, text: &str) {
+    let p = dir.join(rel);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(p, text).unwrap();
+}
+
+fn run(c: &mut Command) -> (i32, String, String) {
+    let o = c.output().unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+fn rules_reported(stdout: &str) -> Vec<(String, String, u64)> {
+    let v: serde_json::Value = serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_string(),
+                d["rule"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn repo() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    fs::create_dir(d.path().join(".git")).unwrap();
+    d
+}
+
+#[test]
+fn config_is_discovered_upwards_and_stops_at_the_repository_root() {
+    let outer = tempfile::tempdir().unwrap();
+    write(outer.path(), "consentlint.toml", "[rules]\npre-ticked-consent = \"off\"\n");
+    let d = outer.path().join("repo");
+    fs::create_dir_all(d.join(".git")).unwrap();
+    write(&d, "site/pages/a.html", PRETICKED);
+    // The config above the repository root is not used.
+    let (code, _, _) = run(bin(&d).args(["check", "site", "--no-cache"]));
+    assert_eq!(code, 1);
+    write(&d, "site/.consentlint.toml", "[rules]\npre-ticked-consent = \"off\"\n");
+    let (code, out, _) = run(bin(&d).args(["check", "site/pages", "--no-cache"]));
+    assert_eq!(code, 0, "{out}");
+    // --no-config ignores it; --config picks another.
+    let (code, _, _) = run(bin(&d).args(["check", "site/pages", "--no-config", "--no-cache"]));
+    assert_eq!(code, 1);
+    write(&d, "strict.toml", "[rules]\npre-ticked-consent = \"warn\"\n");
+    let (code, out, _) = run(bin(&d).args(["check", "site/pages", "--config", "strict.toml", "--no-cache"]));
+    assert_eq!(code, 0);
+    assert!(out.contains("Found 1 warning"), "{out}");
+    let (code, _, _) =
+        run(bin(&d).args(["check", "site/pages", "--config", "strict.toml", "--fail-on", "warning", "--no-cache"]));
+    assert_eq!(code, 1);
+    let (code, _, err) = run(bin(&d).args(["check", "--config", "missing.toml"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("missing.toml"), "{err}");
+}
+
+#[test]
+fn bad_config_points_at_the_spot() {
+    let d = repo();
+    write(d.path(), "consentlint.toml", "[rules]\npre-ticked-consent = \"warning\"\n");
+    write(d.path(), "a.html", PRETICKED);
+    let (code, out, err) = run(bin(d.path()).args(["check", "a.html"]));
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("consentlint.toml:2:22"), "{err}");
+    assert!(err.contains("unknown variant `warning`, expected one of `off`, `warn`, `error`"), "{err}");
+    write(d.path(), "consentlint.toml", "[rules]\npre-ticked-consnet = \"off\"\n");
+    let (code, _, err) = run(bin(d.path()).args(["check", "a.html"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown rule `pre-ticked-consnet`") && err.contains("consentlint.toml:2:1"), "{err}");
+    write(d.path(), "consentlint.toml", "includes = [\"x\"]\n");
+    let (code, _, err) = run(bin(d.path()).args(["check", "a.html"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown field `includes`"), "{err}");
+}
+
+#[test]
+fn exclude_include_overrides_and_kinds() {
+    let d = repo();
+    write(
+        d.path(),
+        "consentlint.toml",
+        r#"exclude = ["legacy/", "*.min.html"]
+extend-include = ["templates/**/*.txt"]
+
+[[overrides]]
+files = ["emails/**"]
+kind = "marketing-email"
+rules = { missing-privacy-link = "off" }
+"#,
+    );
+    write(d.path(), "legacy/old.html", PRETICKED);
+    write(d.path(), "x.min.html", PRETICKED);
+    write(d.path(), "templates/snippet.txt", PRETICKED);
+    write(d.path(), "emails/plain.html", "<p>Hello</p>\n");
+    let (_, out, _) = run(bin(d.path()).args(["check", "--format", "json", "--no-cache"]));
+    let got = rules_reported(&out);
+    assert_eq!(
+        got,
+        [
+            ("emails/plain.html".to_string(), "missing-unsubscribe".to_string(), 1),
+            ("templates/snippet.txt".to_string(), "pre-ticked-consent".to_string(), 2),
+        ]
+    );
+    // --show-files lists the same set.
+    let (code, out, _) = run(bin(d.path()).args(["check", "--show-files"]));
+    assert_eq!(code, 0);
+    assert_eq!(out, "emails/plain.html\ntemplates/snippet.txt\n");
+    // Named explicitly, an excluded file is checked, unless --force-exclude.
+    let (code, _, _) = run(bin(d.path()).args(["check", "legacy/old.html", "--no-cache"]));
+    assert_eq!(code, 1);
+    let (code, out, _) = run(bin(d.path()).args(["check", "legacy/old.html", "--force-exclude", "--no-cache"]));
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn in_file_kind_marker_vocabulary_and_esp_extensions() {
+    let d = repo();
+    write(
+        d.path(),
+        "promo.html",
+        "{# consentlint-kind marketing-email #}\n<body>\n<p>Hello {{ crm.first_name }}</p>\n</body>\n",
+    );
+    write(d.path(), "contact.html", CONTACT);
+    let (_, out, _) = run(bin(d.path()).args(["check", "--format", "json", "--no-cache"]));
+    let rules: Vec<String> = rules_reported(&out).into_iter().map(|(p, r, _)| format!("{p} {r}")).collect();
+    assert_eq!(rules, ["contact.html missing-privacy-link", "promo.html missing-unsubscribe"]);
+    write(
+        d.path(),
+        "consentlint.toml",
+        "[vocabulary.en]\nprivacy_url = [\"/legal/data\"]\n\n[esp]\nunsubscribe = ['\\{\\{\\s*crm\\.optout_url\\s*\\}\\}']\n",
+    );
+    write(
+        d.path(),
+        "promo.html",
+        "{# consentlint-kind marketing-email #}\n<body>\n<a href=\"{{ crm.optout_url }}\">x</a>\n</body>\n",
+    );
+    let (code, out, _) = run(bin(d.path()).args(["check", "--format", "json", "--no-cache"]));
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn suppressions_from_the_command_line_and_add_suppressions_is_idempotent() {
+    let d = repo();
+    write(d.path(), "a.html", &PRETICKED.replace('\n', "\r\n"));
+    write(d.path(), "b.html", CONTACT);
+    let before_b = fs::read(d.path().join("b.html")).unwrap();
+    let (code, _, err) = run(bin(d.path()).args(["check", "--add-suppressions", "--no-cache"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("added suppressions in 2 files"), "{err}");
+    let a = fs::read_to_string(d.path().join("a.html")).unwrap();
+    assert!(
+        a.contains("<form>\r\n  <!-- consentlint-disable-next-line pre-ticked-consent -- TODO: say why this is acceptable -->\r\n  <label>"),
+        "{a:?}"
+    );
+    let (code, out, _) = run(bin(d.path()).args(["check", "--no-cache"]));
+    assert_eq!(code, 0, "{out}");
+    let snapshot: Vec<Vec<u8>> = ["a.html", "b.html"].iter().map(|f| fs::read(d.path().join(f)).unwrap()).collect();
+    let (code, _, _) = run(bin(d.path()).args(["check", "--add-suppressions", "--no-cache"]));
+    assert_eq!(code, 0);
+    let again: Vec<Vec<u8>> = ["a.html", "b.html"].iter().map(|f| fs::read(d.path().join(f)).unwrap()).collect();
+    assert_eq!(snapshot, again, "a second --add-suppressions changes nothing");
+    assert_ne!(before_b, again[1]);
+    // No temporary files left behind.
+    let names: Vec<String> =
+        fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+    assert!(names.iter().all(|n| !n.starts_with(".consentlint-")), "{names:?}");
+}
+
+#[test]
+fn baseline_reports_only_new_findings_and_survives_moved_lines() {
+    let d = repo();
+    write(d.path(), "a.html", PRETICKED);
+    write(d.path(), "b.html", CONTACT.replace("/legal/data", "/about").as_str());
+    let (code, _, err) = run(bin(d.path()).args(["check", "--write-baseline", "baseline.json", "--no-cache"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("wrote 2 findings to the baseline"), "{err}");
+    let (code, out, _) = run(bin(d.path()).args(["check", "--baseline", "baseline.json", "--no-cache"]));
+    assert_eq!(code, 0, "{out}");
+    // Lines move: still known.
+    write(
+        d.path(),
+        "a.html",
+        &format!("<!doctype html>\n\n\n<main>\n{}</main>\n", PRETICKED.replace("  <label>", "        <label>")),
+    );
+    let (code, out, _) = run(bin(d.path()).args(["check", "--baseline", "baseline.json", "--no-cache"]));
+    assert_eq!(code, 0, "{out}");
+    // A new finding is reported; a fixed one is listed as removable.
+    write(d.path(), "c.html", PRETICKED);
+    write(d.path(), "b.html", CONTACT.replace("/legal/data", "/privacy").as_str());
+    let (code, out, err) =
+        run(bin(d.path()).args(["check", "--baseline", "baseline.json", "--format", "json", "--no-cache"]));
+    assert_eq!(code, 1);
+    assert_eq!(rules_reported(&out), [("c.html".to_string(), "pre-ticked-consent".to_string(), 2)]);
+    assert!(
+        err.contains("1 baseline entry is no longer found (fixed)") && err.contains("b.html:1: missing-privacy-link"),
+        "{err}"
+    );
+    write(d.path(), "bad.json", "{\"version\": 7, \"findings\": []}");
+    let (code, _, err) = run(bin(d.path()).args(["check", "--baseline", "bad.json"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("baseline version 7 is not supported"), "{err}");
+}
+
+#[test]
+fn stdin_with_a_filename() {
+    let d = repo();
+    write(d.path(), "consentlint.toml", "[[overrides]]\nfiles = [\"emails/**\"]\nkind = \"marketing-email\"\n");
+    let (code, out, _) = run(bin(d.path())
+        .args(["check", "-", "--stdin-filename", "emails/welcome.html", "--format", "json"])
+        .write_stdin("<body><p>Hi</p></body>"));
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(rules_reported(&out), [("emails/welcome.html".to_string(), "missing-unsubscribe".to_string(), 1)]);
+    let (code, out, _) = run(bin(d.path()).args(["check", "-", "--format", "json"]).write_stdin(PRETICKED));
+    assert_eq!(code, 1);
+    assert_eq!(rules_reported(&out)[0].0, "<stdin>");
+    let (code, _, err) = run(bin(d.path()).args(["check", "-", "a.html"]).write_stdin(""));
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot be combined"), "{err}");
+}
+
+#[test]
+fn quiet_statistics_and_several_formats() {
+    let d = repo();
+    write(d.path(), "a.html", PRETICKED);
+    write(d.path(), "b.html", PRETICKED);
+    let (_, out, _) = run(bin(d.path()).args(["check", "--quiet", "--no-cache"]));
+    assert!(out.contains("pre-ticked-consent") && !out.contains("Found"), "{out}");
+    let (code, out, _) = run(bin(d.path()).args(["check", "--statistics", "--no-cache"]));
+    assert_eq!(code, 1);
+    assert!(out.starts_with("     2  pre-ticked-consent  error\n"), "{out}");
+    let (code, out, _) =
+        run(bin(d.path()).args(["check", "--format", "human", "--output-file", "json=out/report.json", "--no-cache"]));
+    assert_eq!(code, 1);
+    assert!(out.contains("Found 2 errors"));
+    let json: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(d.path().join("out/report.json")).unwrap()).unwrap();
+    assert_eq!(json["summary"]["errors"], 2);
+    let (code, _, err) = run(bin(d.path()).args(["check", "--format", "human", "--format", "json"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("only one format can go to stdout"), "{err}");
+}
+
+#[test]
+fn second_run_uses_the_cache() {
+    let d = repo();
+    for i in 0..5 {
+        write(d.path(), &format!("p{i}.html"), PRETICKED);
+    }
+    let (code1, out1, err) = run(bin(d.path()).args(["check", "-v", "--format", "json"]));
+    assert!(err.contains("cache: 0 of 5 files reused"), "{err}");
+    assert!(d.path().join(".consentlint_cache/.gitignore").is_file());
+    let (code2, out2, err) = run(bin(d.path()).args(["check", "-v", "--format", "json"]));
+    assert!(err.contains("cache: 5 of 5 files reused"), "{err}");
+    assert_eq!((code1, &out1), (code2, &out2), "cached results are the same results");
+    write(d.path(), "p0.html", "<p>fixed</p>");
+    let (_, _, err) = run(bin(d.path()).args(["check", "-v"]));
+    assert!(err.contains("cache: 4 of 5 files reused"), "{err}");
+    // A config change invalidates everything.
+    write(d.path(), "consentlint.toml", "[rules]\nbundled-consent = \"warn\"\n");
+    let (_, _, err) = run(bin(d.path()).args(["check", "-v"]));
+    assert!(err.contains("cache: 0 of 5 files reused"), "{err}");
+    let e = repo();
+    write(e.path(), "a.html", PRETICKED);
+    run(bin(e.path()).args(["check", "--no-cache"]));
+    assert!(!e.path().join(".consentlint_cache").exists());
+}
+
+#[test]
+fn init_writes_a_config_that_parses() {
+    let d = repo();
+    let (code, _, err) = run(bin(d.path()).arg("init"));
+    assert_eq!(code, 0, "{err}");
+    let text = fs::read_to_string(d.path().join("consentlint.toml")).unwrap();
+    assert!(text.contains("[suppressions]"));
+    let (code, _, err) = run(bin(d.path()).arg("init"));
+    assert_eq!(code, 2);
+    assert!(err.contains("already exists"), "{err}");
+    write(d.path(), "a.html", "<p>ok</p>");
+    let (code, _, err) = run(bin(d.path()).args(["check", "a.html"]));
+    assert_eq!(code, 0, "{err}");
+}

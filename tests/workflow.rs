@@ -306,3 +306,68 @@ fn init_writes_a_config_that_parses() {
     let (code, _, err) = run(bin(d.path()).args(["check", "a.html"]));
     assert_eq!(code, 0, "{err}");
 }
+
+#[test]
+fn failure_paths_exit_2_with_the_path_and_reason() {
+    let d = repo();
+    write(d.path(), "a.html", PRETICKED);
+    // Missing baseline.
+    let (code, _, err) = run(bin(d.path()).args(["check", "--baseline", "nope.json"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("nope.json: no such file or directory"), "{err}");
+    // Output file in a place that cannot be written (a file where a directory should be).
+    write(d.path(), "blocker", "x");
+    let (code, _, err) = run(bin(d.path()).args(["check", "--format", "json", "--output-file", "blocker/out.json"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot write blocker/out.json"), "{err}");
+    // --output-file without a format when several are given.
+    let (code, _, err) =
+        run(bin(d.path()).args(["check", "--format", "json", "--format", "sarif", "--output-file", "x"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("FORMAT=PATH"), "{err}");
+    // An unreadable config file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        write(d.path(), "consentlint.toml", "[rules]\n");
+        let p = d.path().join("consentlint.toml");
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o000)).unwrap();
+        if fs::read(&p).is_err() {
+            let (code, _, err) = run(bin(d.path()).args(["check", "a.html"]));
+            assert_eq!(code, 2);
+            assert!(err.contains("consentlint.toml") && err.contains("permission denied"), "{err}");
+        }
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    // --stdin-filename without `-`.
+    let (code, _, err) = run(bin(d.path()).args(["check", "a.html", "--stdin-filename", "x.html"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("--stdin-filename needs `-`"), "{err}");
+}
+
+#[test]
+fn every_format_from_the_command_line() {
+    let d = repo();
+    write(d.path(), "a.html", PRETICKED);
+    for format in ["human", "concise", "json", "jsonl", "sarif", "github", "gitlab", "junit", "checkstyle", "markdown"]
+    {
+        let (code, out, err) = run(bin(d.path()).args(["check", "a.html", "--no-cache", "--format", format]));
+        assert_eq!(code, 1, "{format}: {err}");
+        assert!(out.contains("pre-ticked-consent"), "{format}: {out}");
+        match format {
+            "json" | "sarif" | "gitlab" => {
+                serde_json::from_str::<serde_json::Value>(&out).unwrap_or_else(|e| panic!("{format}: {e}"));
+            }
+            "jsonl" => {
+                for line in out.lines() {
+                    serde_json::from_str::<serde_json::Value>(line).unwrap();
+                }
+            }
+            "concise" => {
+                assert_eq!(out.trim_end(), "a.html:2:51: pre-ticked-consent consent checkbox is opted in by default")
+            }
+            "github" => assert!(out.starts_with("::error file=a.html,line=2,col=51,"), "{out}"),
+            _ => {}
+        }
+    }
+}

@@ -58,7 +58,12 @@ pub struct Cache {
 
 /// The key of a file's content (path and bytes).
 pub fn content_key(path: &Path, bytes: &[u8]) -> String {
-    format!("{:016x}", stable_hash(&[path.to_string_lossy().as_bytes(), bytes]))
+    format!("{:016x}", stable_hash(&[name(path).as_bytes(), bytes]))
+}
+
+/// The same file named `./a.html` or `a.html` is one entry.
+fn name(path: &Path) -> String {
+    crate::report::display_path(path)
 }
 
 impl Cache {
@@ -79,7 +84,7 @@ impl Cache {
 
     /// Cached results for this file's bytes, if any.
     pub fn get(&self, path: &Path, content: &str) -> Option<(Vec<Finding>, DocumentKind)> {
-        let name = path.to_string_lossy().to_string();
+        let name = name(path);
         let entry = self.old.get(&name)?;
         if entry.content != content {
             return None;
@@ -125,7 +130,7 @@ impl Cache {
             kind: CachedKind { page: kind.page, email: kind.email, reasons: kind.reasons.clone() },
         };
         if let Ok(mut new) = self.new.lock() {
-            new.insert(path.to_string_lossy().to_string(), entry);
+            new.insert(name(path), entry);
         }
     }
 
@@ -133,8 +138,9 @@ impl Cache {
         self.hits.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Write the entries of this run (files not seen this run are dropped). Failures to write
-    /// the cache are not errors of the run.
+    /// Write the entries of this run, keeping older entries of files that still exist (a run
+    /// over a few changed files, as pre-commit does, must not evict the rest). Failures to
+    /// write the cache are not errors of the run.
     pub fn save(self) -> std::io::Result<()> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)?;
@@ -142,7 +148,13 @@ impl Cache {
         if !ignore.exists() {
             std::fs::write(&ignore, "# Created by consentlint.\n*\n")?;
         }
-        let file = CacheFile { key: self.key, entries: self.new.into_inner().unwrap_or_default() };
+        let mut entries = self.new.into_inner().unwrap_or_default();
+        for (name, entry) in self.old {
+            if !entries.contains_key(&name) && Path::new(&name).is_file() {
+                entries.insert(name, entry);
+            }
+        }
+        let file = CacheFile { key: self.key, entries };
         let bytes = serde_json::to_vec(&file).map_err(std::io::Error::other)?;
         crate::fsutil::write_atomic(&self.path, &bytes)
     }

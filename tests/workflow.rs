@@ -282,6 +282,11 @@ fn second_run_uses_the_cache() {
     write(d.path(), "p0.html", "<p>fixed</p>");
     let (_, _, err) = run(bin(d.path()).args(["check", "-v"]));
     assert!(err.contains("cache: 4 of 5 files reused"), "{err}");
+    // A run over one file keeps the others' entries.
+    let (_, _, err) = run(bin(d.path()).args(["check", "-v", "p1.html"]));
+    assert!(err.contains("cache: 1 of 1 files reused"), "{err}");
+    let (_, _, err) = run(bin(d.path()).args(["check", "-v"]));
+    assert!(err.contains("cache: 5 of 5 files reused"), "{err}");
     // A config change invalidates everything.
     write(d.path(), "consentlint.toml", "[rules]\nbundled-consent = \"warn\"\n");
     let (_, _, err) = run(bin(d.path()).args(["check", "-v"]));

@@ -37,6 +37,7 @@ struct CachedFinding {
     label: String,
     secondary: Vec<(Range<usize>, String)>,
     help: String,
+    fix: Option<crate::finding::Fix>,
     fingerprint: u64,
 }
 
@@ -100,6 +101,7 @@ impl Cache {
                 label: f.label.clone(),
                 secondary: f.secondary.iter().map(|(s, m)| Label { span: s.clone(), message: m.clone() }).collect(),
                 help: f.help.clone(),
+                fix: f.fix.clone(),
                 fingerprint: f.fingerprint,
             });
         }
@@ -124,6 +126,7 @@ impl Cache {
                     label: f.label.clone(),
                     secondary: f.secondary.iter().map(|l| (l.span.clone(), l.message.clone())).collect(),
                     help: f.help.clone(),
+                    fix: f.fix.clone(),
                     fingerprint: f.fingerprint,
                 })
                 .collect(),

@@ -124,6 +124,13 @@ struct CheckArgs {
     /// current finding, then exit 0. Files are rewritten atomically.
     #[arg(long)]
     add_suppressions: bool,
+    /// Apply safe fixes (remove `checked` from pre-ticked consent boxes, move `selected` off an
+    /// opt-in option), writing files atomically, then report what remains.
+    #[arg(long, conflicts_with_all = ["diff", "add_suppressions"])]
+    fix: bool,
+    /// Print the fixes as a unified diff instead of writing them; exit 1 if there are any.
+    #[arg(long, conflicts_with = "add_suppressions")]
+    diff: bool,
     /// Do not read or write the results cache (.consentlint_cache/).
     #[arg(long)]
     no_cache: bool,
@@ -310,8 +317,8 @@ fn check(args: CheckArgs) -> ExitCode {
     if args.stdin_filename.is_some() && !stdin {
         return usage_error("--stdin-filename needs `-` as the path");
     }
-    if stdin && (args.add_suppressions || args.write_baseline.is_some()) {
-        return usage_error("--add-suppressions and --write-baseline need files, not stdin");
+    if stdin && (args.add_suppressions || args.write_baseline.is_some() || args.fix) {
+        return usage_error("--fix, --add-suppressions and --write-baseline need files, not stdin");
     }
     let config = match load_config(&args) {
         Ok(c) => c,
@@ -404,6 +411,15 @@ fn check(args: CheckArgs) -> ExitCode {
     if args.add_suppressions {
         return add_suppressions(&files, &errors);
     }
+    if args.diff {
+        return show_fixes(&files, &errors, stdin);
+    }
+    if args.fix {
+        let fixed = apply_fixes(&linter, &mut files, &mut errors);
+        if !args.quiet {
+            eprintln!("fixed {fixed} finding{}", plural(fixed));
+        }
+    }
 
     let result = RunResult { files, errors, elapsed: start.elapsed() };
     for (path, reason) in &result.errors {
@@ -478,6 +494,66 @@ fn report_errors(errors: &[(PathBuf, String)]) -> ExitCode {
         eprintln!("error: {}: {reason}", report::display_path(path));
     }
     if errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) }
+}
+
+/// Original bytes of a checked file (stdin: its decoded text).
+fn original_bytes(f: &CheckedFile, stdin: bool) -> std::io::Result<Vec<u8>> {
+    if stdin { Ok(f.source.text.clone().into_bytes()) } else { std::fs::read(&f.source.path) }
+}
+
+/// `--diff`: the fixes as a unified diff; exit 1 when there is anything to fix.
+fn show_fixes(files: &[CheckedFile], errors: &[(PathBuf, String)], stdin: bool) -> ExitCode {
+    let mut text = String::new();
+    let mut count = 0;
+    let mut failed = Vec::from(errors);
+    for f in files.iter().filter(|f| f.findings.iter().any(|x| x.fix.is_some())) {
+        let original = match original_bytes(f, stdin) {
+            Ok(b) => b,
+            Err(e) => {
+                failed.push((f.source.path.clone(), walk::io_reason(&e)));
+                continue;
+            }
+        };
+        if let Some((updated, n)) = crate::fix::apply(&f.source, &original, &f.findings) {
+            count += n;
+            text.push_str(&crate::fix::unified_diff(&report::display_path(&f.source.path), &original, &updated));
+        }
+    }
+    out(&text);
+    eprintln!("{count} fixable finding{}", plural(count));
+    if !failed.is_empty() {
+        return report_errors(&failed);
+    }
+    if count > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+/// `--fix`: write the fixes (atomically) and re-check the fixed files. Returns how many
+/// findings were fixed.
+fn apply_fixes(linter: &Linter, files: &mut [CheckedFile], errors: &mut Vec<(PathBuf, String)>) -> usize {
+    let mut fixed = 0;
+    for f in files.iter_mut().filter(|f| f.findings.iter().any(|x| x.fix.is_some())) {
+        let original = match std::fs::read(&f.source.path) {
+            Ok(b) => b,
+            Err(e) => {
+                errors.push((f.source.path.clone(), walk::io_reason(&e)));
+                continue;
+            }
+        };
+        if f.source.encoding == encoding_rs::UTF_16LE || f.source.encoding == encoding_rs::UTF_16BE {
+            errors.push((f.source.path.clone(), "cannot fix a UTF-16 file".into()));
+            continue;
+        }
+        let Some((updated, n)) = crate::fix::apply(&f.source, &original, &f.findings) else { continue };
+        if let Err(e) = crate::fsutil::write_atomic(&f.source.path, &updated) {
+            errors.push((f.source.path.clone(), format!("cannot write: {}", walk::io_reason(&e))));
+            continue;
+        }
+        fixed += n;
+        let source = SourceFile::decode(f.source.path.clone(), updated);
+        let report = linter.check(&source);
+        *f = CheckedFile { source, findings: report.findings, kind: report.kind };
+    }
+    fixed
 }
 
 fn add_suppressions(files: &[CheckedFile], errors: &[(PathBuf, String)]) -> ExitCode {

@@ -44,9 +44,26 @@ pub struct Finding {
     pub secondary: Vec<Label>,
     /// What to do about it.
     pub help: String,
+    /// A safe automatic fix, if the rule has one (`--fix`).
+    pub fix: Option<Fix>,
     /// Hash of the rule and the normalised source of the offending element (its start tag with
     /// whitespace collapsed): stable when unrelated edits move lines. Set by the linter.
     pub fingerprint: u64,
+}
+
+/// One replacement of a byte range of the decoded text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Edit {
+    pub range: Range<usize>,
+    pub replacement: String,
+}
+
+/// A fix: edits that together resolve the finding, applied all or nothing.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Fix {
+    /// What the fix does, e.g. "remove `checked`".
+    pub description: String,
+    pub edits: Vec<Edit>,
 }
 
 /// FNV-1a, 64 bit: a small stable hash (the same on every platform and version), for

@@ -11,6 +11,7 @@ pub mod context;
 pub mod document;
 pub mod esp;
 pub mod finding;
+pub mod fix;
 pub mod fsutil;
 pub mod html;
 pub mod legal;

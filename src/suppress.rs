@@ -217,6 +217,7 @@ pub fn apply(
         label: "this directive".into(),
         secondary: Vec::new(),
         help: help.to_string(),
+        fix: None,
         fingerprint: 0,
     };
     for (span, msg) in &directives.malformed {

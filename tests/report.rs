@@ -58,6 +58,7 @@ fn nasty_run() -> RunResult {
         label: format!("label {NASTY}"),
         secondary: vec![Label { span: at("世界"), message: format!("secondary {NASTY}") }],
         help: format!("help {NASTY}"),
+        fix: None,
         fingerprint: 42,
     };
     let second = Finding {
@@ -68,6 +69,7 @@ fn nasty_run() -> RunResult {
         label: String::new(),
         secondary: vec![],
         help: "a help".to_string(),
+        fix: None,
         fingerprint: 7,
     };
     let absolute = std::env::temp_dir().join("abs dir").join("x.html");

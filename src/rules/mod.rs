@@ -73,6 +73,7 @@ pub(crate) fn finding(
         label: label.to_string(),
         secondary: Vec::new(),
         help,
+        fix: None,
         fingerprint: 0,
     }
 }

@@ -4,7 +4,7 @@ use scraper::ElementRef;
 
 use super::{Confidence, Rule, RuleMeta, finding, input_type};
 use crate::context::{Context, collapse};
-use crate::finding::{Finding, Label, Severity};
+use crate::finding::{Finding, Fix, Label, Severity};
 use crate::vocab::{Concept, ConceptSet};
 
 pub struct PreTickedConsent;
@@ -134,7 +134,10 @@ fn report(
     {
         f.secondary.push(Label { span: l, message: format!("asks for consent: {}", purpose.words) });
     }
-    let _ = ctx;
+    f.fix = Some(Fix {
+        description: format!("remove `{attr}`"),
+        edits: vec![crate::fix::remove_attribute(ctx.text(), f.span.clone())],
+    });
     out.push(f);
 }
 
@@ -264,7 +267,39 @@ fn check_select(ctx: &Context<'_>, el: ElementRef<'_>, out: &mut Vec<Finding>) {
     {
         f.secondary.push(Label { span: l, message: format!("asks for consent: {}", purpose.words) });
     }
+    if explicit.is_some() {
+        f.fix = select_fix(ctx, &options, chosen, f.span.clone());
+    }
     out.push(f);
+}
+
+/// Move `selected` off the opt-in option: removing it is enough when the option the browser
+/// then shows (the first enabled one) is not an opt-in; otherwise it moves to the first "no"
+/// or empty-valued option. No fix when neither works or several options are marked.
+fn select_fix(
+    ctx: &Context<'_>,
+    options: &[ElementRef<'_>],
+    chosen: ElementRef<'_>,
+    selected: std::ops::Range<usize>,
+) -> Option<Fix> {
+    if options.iter().filter(|o| o.value().attr("selected").is_some()).count() != 1 {
+        return None;
+    }
+    let remove = crate::fix::remove_attribute(ctx.text(), selected);
+    let is_yes = |o: ElementRef<'_>| means_yes(ctx, o, &collapse(o.text()), o.value().attr("value"));
+    let first = options.iter().find(|o| o.value().attr("disabled").is_none()).copied()?;
+    if first.id() != chosen.id() && !is_yes(first) {
+        return Some(Fix { description: "remove `selected`".into(), edits: vec![remove] });
+    }
+    let target = options.iter().copied().find(|o| {
+        o.id() != chosen.id()
+            && o.value().attr("disabled").is_none()
+            && (o.value().attr("value").is_some_and(|v| v.trim().is_empty())
+                || ctx.concepts_at(*o, &collapse(o.text())).contains(Concept::No))
+    })?;
+    let tag = ctx.doc.span(target)?.span.clone();
+    let add = crate::fix::add_attribute(ctx.text(), tag, "selected");
+    Some(Fix { description: "move `selected` to the neutral option".into(), edits: vec![remove, add] })
 }
 
 const TRUTHY: &[&str] = &["1", "true", "yes", "on", "y", "checked", "opt-in", "optin", "subscribe", "subscribed"];

@@ -378,6 +378,11 @@ fn check(args: CheckArgs) -> ExitCode {
             match o {
                 Outcome::Checked(f) => files.push(f),
                 Outcome::Skipped => {}
+                Outcome::SkippedWithWarning(path, reason) => {
+                    if !args.quiet {
+                        eprintln!("warning: {}: {reason}", report::display_path(&path));
+                    }
+                }
                 Outcome::Failed(path, reason) => errors.push((path, reason)),
             }
         }
@@ -588,10 +593,24 @@ fn add_suppressions(files: &[CheckedFile], errors: &[(PathBuf, String)]) -> Exit
 enum Outcome {
     Checked(CheckedFile),
     Skipped,
+    /// Not linted, with a warning (too large, binary, pathological).
+    SkippedWithWarning(PathBuf, String),
     Failed(PathBuf, String),
 }
 
 fn check_one(linter: &Linter, cache: Option<&Cache>, c: &walk::Candidate) -> Outcome {
+    let limit = linter.config.max_file_size.min(u32::MAX as u64 / 2);
+    match std::fs::metadata(&c.path) {
+        Ok(m) if m.is_dir() => return Outcome::Failed(c.path.clone(), "is a directory".into()),
+        Ok(m) if m.len() > limit => {
+            return Outcome::SkippedWithWarning(
+                c.path.clone(),
+                format!("{} bytes is over the {limit}-byte limit (max-file-size), skipped", m.len()),
+            );
+        }
+        Ok(_) => {}
+        Err(e) => return Outcome::Failed(c.path.clone(), walk::io_reason(&e)),
+    }
     let bytes = match std::fs::read(&c.path) {
         Ok(b) => b,
         Err(e) => return Outcome::Failed(c.path.clone(), walk::io_reason(&e)),
@@ -599,14 +618,23 @@ fn check_one(linter: &Linter, cache: Option<&Cache>, c: &walk::Candidate) -> Out
     if c.sniff && !c.explicit && !walk::looks_like_html(&bytes) {
         return Outcome::Skipped;
     }
-    if bytes.len() > u32::MAX as usize / 2 {
-        return Outcome::Failed(c.path.clone(), "file too large (over 2 GiB)".into());
+    if bytes.len() as u64 > limit {
+        return Outcome::SkippedWithWarning(
+            c.path.clone(),
+            format!("over the {limit}-byte limit (max-file-size), skipped"),
+        );
+    }
+    if let Some(reason) = walk::unlintable(&bytes) {
+        return Outcome::SkippedWithWarning(c.path.clone(), reason);
     }
     let content = cache.map(|_| crate::cache::content_key(&c.path, &bytes));
     if let (Some(cache), Some(key)) = (cache, &content)
         && let Some((findings, kind)) = cache.get(&c.path, key)
     {
-        let source = SourceFile::decode(c.path.clone(), bytes);
+        let mut source = SourceFile::decode(c.path.clone(), bytes);
+        if findings.is_empty() {
+            source.release_text();
+        }
         return Outcome::Checked(CheckedFile { source, findings, kind });
     }
     let source = SourceFile::decode(c.path.clone(), bytes);
@@ -615,6 +643,10 @@ fn check_one(linter: &Linter, cache: Option<&Cache>, c: &walk::Candidate) -> Out
         Ok(report) => {
             if let (Some(cache), Some(key)) = (cache, content) {
                 cache.put(&c.path, key, &report.findings, &report.kind);
+            }
+            let mut source = source;
+            if report.findings.is_empty() {
+                source.release_text();
             }
             Outcome::Checked(CheckedFile { source, findings: report.findings, kind: report.kind })
         }

@@ -107,6 +107,9 @@ struct RawConfig {
     vocabulary: RawVocabulary,
     #[serde(default)]
     esp: RawEsp,
+    /// Files larger than this are skipped with a warning: bytes, or "20MB", "512KiB".
+    #[serde(default)]
+    max_file_size: Option<Spanned<toml::Value>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -236,8 +239,32 @@ pub struct Config {
     pub esp_unsubscribe: Vec<String>,
     pub esp_markers: Vec<String>,
     pub esp_marketing: bool,
+    /// Files larger than this many bytes are skipped with a warning.
+    pub max_file_size: u64,
     /// The raw text, hashed into the cache key.
     pub text: String,
+}
+
+/// The default per-file size limit: 20 MiB (real templates are well under 1 MiB).
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 20 * 1024 * 1024;
+
+/// "20MB", "512KiB", "1GB", "1048576" → bytes.
+pub fn parse_size(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: u64 = num.parse().ok()?;
+    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "kb" => 1000,
+        "kib" | "k" => 1024,
+        "mb" => 1000 * 1000,
+        "mib" | "m" => 1024 * 1024,
+        "gb" => 1000 * 1000 * 1000,
+        "gib" | "g" => 1024 * 1024 * 1024,
+        _ => return None,
+    };
+    n.checked_mul(mult)
 }
 
 /// The `exclude` patterns with the directory they are relative to.
@@ -270,7 +297,7 @@ pub struct FileSettings {
 impl Config {
     /// Defaults: every rule at its default severity, reasons required.
     pub fn defaults(root: PathBuf) -> Config {
-        Config { root, require_reason: true, ..Default::default() }
+        Config { root, require_reason: true, max_file_size: DEFAULT_MAX_FILE_SIZE, ..Default::default() }
     }
 
     /// Find the config for `start` (a file or directory): the nearest `consentlint.toml` or
@@ -413,8 +440,26 @@ impl Config {
                 return Err(err(p.span(), "invalid regular expression".into(), Some(e.to_string())));
             }
         }
+        let max_file_size = match &raw.max_file_size {
+            None => DEFAULT_MAX_FILE_SIZE,
+            Some(v) => {
+                let parsed = match v.get_ref() {
+                    toml::Value::Integer(i) => u64::try_from(*i).ok().filter(|n| *n > 0),
+                    toml::Value::String(s) => parse_size(s).filter(|n| *n > 0),
+                    _ => None,
+                };
+                parsed.ok_or_else(|| {
+                    err(
+                        v.span(),
+                        "invalid size".into(),
+                        Some("a number of bytes, or a string like \"20MB\" or \"512KiB\"".into()),
+                    )
+                })?
+            }
+        };
         Ok(Config {
             path: Some(path.to_path_buf()),
+            max_file_size,
             root,
             rules,
             include,
@@ -502,6 +547,9 @@ pub const STARTER: &str = r#"# consentlint configuration. Docs: `consentlint rul
 # missing-unsubscribe = "error"
 # unused-suppression = "warn"
 
+# Files larger than this are skipped with a warning (bytes, or "20MB", "512KiB").
+# max-file-size = "20MB"
+
 # Files to skip, in .gitignore syntax (a directory skips everything below it).
 # exclude = ["legacy/", "vendor-themes/", "*.min.html"]
 
@@ -582,6 +630,21 @@ mod tests {
         let text = "[esp]\nunsubscribe = ['(unclosed']\n";
         let e = parse(text).unwrap_err();
         assert!(e.message.contains("invalid regular expression"));
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("20MB"), Some(20_000_000));
+        assert_eq!(parse_size("512KiB"), Some(524_288));
+        assert_eq!(parse_size("100"), Some(100));
+        assert_eq!(parse_size("1 GiB"), Some(1 << 30));
+        assert_eq!(parse_size("lots"), None);
+        assert_eq!(parse("max-file-size = \"5MB\"\n").unwrap().max_file_size, 5_000_000);
+        let text = "max-file-size = -3\n";
+        let e = parse(text).unwrap_err();
+        let span = e.span.unwrap();
+        assert_eq!(&text[span.offset()..span.offset() + span.len()], "-3");
+        assert_eq!(parse("").unwrap().max_file_size, DEFAULT_MAX_FILE_SIZE);
     }
 
     #[test]

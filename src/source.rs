@@ -80,6 +80,14 @@ impl SourceFile {
         LineCol { line: line_idx + 1, column }
     }
 
+    /// Drop the text of a file that has nothing to report, so a run over a large tree holds
+    /// only the files with findings in memory.
+    pub fn release_text(&mut self) {
+        self.text = String::new();
+        self.offset_map = None;
+        self.line_starts = vec![0];
+    }
+
     /// Byte offset (in `text`) where line `line` (1-based) starts.
     pub fn line_start(&self, line: usize) -> Option<usize> {
         self.line_starts.get(line.wrapping_sub(1)).map(|&s| s as usize)

@@ -155,3 +155,115 @@ pub fn io_reason(e: &std::io::Error) -> String {
         }
     }
 }
+
+/// Why a file's bytes should not be linted as markup, if so (checked before parsing).
+pub fn unlintable(bytes: &[u8]) -> Option<String> {
+    // Like git and ripgrep: a NUL byte in the first 8 KiB means binary (UTF-16 text starts with
+    // a BOM and is decoded instead).
+    let head = &bytes[..bytes.len().min(8192)];
+    let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+    if !utf16 && head.contains(&0) {
+        return Some("binary file (contains NUL bytes), skipped".into());
+    }
+    let depth = max_nesting(bytes);
+    if depth > MAX_NESTING {
+        return Some(format!(
+            "elements nested more than {MAX_NESTING} deep (about {depth}): not a real template, skipped (the HTML \
+             parser's time grows with the square of the depth)"
+        ));
+    }
+    if let Some(n) = max_attributes_in_a_tag(bytes)
+        && n > MAX_ATTRIBUTES
+    {
+        return Some(format!(
+            "a tag with more than {MAX_ATTRIBUTES} attributes ({n}): not a real template, skipped (the HTML parser's \
+             duplicate-attribute check would take hours)"
+        ));
+    }
+    None
+}
+
+/// Deeper nesting than this marks generated or hostile input (real templates stay under 100).
+pub const MAX_NESTING: usize = 5_000;
+
+/// Elements that never nest (void) or close themselves implicitly when a sibling starts, so a
+/// missing end tag does not deepen the tree.
+const NON_NESTING: &[&[u8]] = &[
+    b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"param", b"source",
+    b"track", b"wbr", b"p", b"li", b"dt", b"dd", b"option", b"optgroup", b"tr", b"td", b"th", b"tbody", b"thead",
+    b"tfoot", b"rb", b"rt", b"rp", b"colgroup", b"caption", b"image", b"keygen", b"basefont", b"bgsound", b"frame",
+];
+
+/// An upper estimate of the nesting depth: start tags that nest minus end tags, at most.
+fn max_nesting(bytes: &[u8]) -> usize {
+    let mut depth: usize = 0;
+    let mut max = 0;
+    let mut i = 0;
+    while let Some(p) = bytes[i..].iter().position(|&b| b == b'<') {
+        i += p + 1;
+        let closing = bytes.get(i) == Some(&b'/');
+        let name_start = if closing { i + 1 } else { i };
+        let name_len = bytes[name_start..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = bytes[name_start..name_start + name_len].to_ascii_lowercase();
+        if NON_NESTING.contains(&name.as_slice()) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else {
+            let self_closing = bytes[name_start..]
+                .iter()
+                .position(|&b| b == b'>')
+                .is_some_and(|e| e > 0 && bytes[name_start + e - 1] == b'/');
+            if !self_closing {
+                depth += 1;
+                max = max.max(depth);
+            }
+        }
+    }
+    max
+}
+
+/// More attributes than this in one tag marks generated or hostile input.
+pub const MAX_ATTRIBUTES: usize = 10_000;
+
+/// The most attribute-like tokens in any one tag, scanning quotes; stops early past the limit.
+fn max_attributes_in_a_tag(bytes: &[u8]) -> Option<usize> {
+    let mut max = 0usize;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'<' && bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic) {
+            let mut j = i + 1;
+            let mut count = 0usize;
+            let mut in_space = false;
+            let mut quote: Option<u8> = None;
+            while j < bytes.len() {
+                let b = bytes[j];
+                match quote {
+                    Some(q) if b == q => quote = None,
+                    Some(_) => {}
+                    None if b == b'"' || b == b'\'' => quote = Some(b),
+                    None if b == b'>' => break,
+                    None if b.is_ascii_whitespace() => in_space = true,
+                    None => {
+                        if in_space {
+                            count += 1;
+                            in_space = false;
+                        }
+                    }
+                }
+                j += 1;
+            }
+            max = max.max(count);
+            if max > MAX_ATTRIBUTES {
+                return Some(max);
+            }
+            i = j;
+        }
+        i += 1;
+    }
+    (max > 0).then_some(max)
+}

@@ -86,14 +86,61 @@ pub fn render_findings(result: &RunResult, opts: &Options) -> String {
                 format!("{}\nlegal basis: {basis}\nrun `consentlint rule {}` for details", finding.help, finding.rule);
             let report = Report { finding, source: &source, help };
             let mut s = String::new();
-            if handler.render_report(&mut s, &report).is_err() {
-                s = format!("{}: {} [{}]\n", display_path(&file.source.path), finding.message, finding.rule);
+            // miette cannot lay out very long lines (minified pages, generated files) and
+            // panics on some; show a compact excerpt for those instead.
+            let rendered = !has_long_line(&file.source, finding)
+                && std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler.render_report(&mut s, &report)))
+                    .is_ok_and(|r| r.is_ok());
+            if !rendered {
+                s = compact(&file.source, finding, &report.help);
             }
             out.push_str(&s);
             out.push('\n');
         }
     }
     out
+}
+
+/// Longest line miette is asked to draw.
+const MAX_LINE: usize = 1_000;
+
+fn has_long_line(source: &crate::source::SourceFile, f: &Finding) -> bool {
+    std::iter::once(&f.span).chain(f.secondary.iter().map(|l| &l.span)).any(|span| {
+        let (a, b) = (source.line_col(span.start).line, source.line_col(span.end).line);
+        (a..=b).any(|line| source.line_text(line).len() > MAX_LINE)
+    })
+}
+
+/// A report for a finding on a very long line: location, message, an excerpt of at most 120
+/// characters around the span with a caret line, help.
+fn compact(source: &crate::source::SourceFile, f: &Finding, help: &str) -> String {
+    let at = source.line_col(f.span.start);
+    let text = &source.text;
+    let mut start = f.span.start.saturating_sub(40);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (f.span.end.max(f.span.start) + 40).min(text.len()).max(start);
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    let excerpt: String =
+        text[start..end].chars().map(|c| if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c }).collect();
+    let excerpt: String = excerpt.chars().take(120).collect();
+    let pad = text[start..f.span.start].chars().count();
+    let width = text[f.span.start..f.span.end.min(end)].chars().count().clamp(1, 120usize.saturating_sub(pad).max(1));
+    format!(
+        "{rule}\n\n  × {msg}\n   ╭─[{path}:{line}:{col}]\n   │ …{excerpt}…\n   │  {spaces}{carets} {label}\n   ╰────\n  help: {help}\n",
+        rule = f.rule,
+        msg = f.message,
+        path = display_path(&source.path),
+        line = at.line,
+        col = at.column,
+        spaces = " ".repeat(pad),
+        carets = "^".repeat(width),
+        label = f.label,
+        help = help.replace('\n', "\n        "),
+    )
 }
 
 /// `--verbose`: one line per file with its document kind and why.

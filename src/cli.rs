@@ -44,6 +44,8 @@ enum Command {
         /// The rule's name, e.g. pre-ticked-consent.
         name: String,
     },
+    /// List the email service providers whose merge tags are recognised.
+    Esps,
     /// Write a commented starter consentlint.toml in the current directory.
     Init {
         /// Overwrite an existing consentlint.toml.
@@ -150,6 +152,7 @@ pub fn run() -> ExitCode {
         Some(Command::Rules { format }) => list_rules(format),
         Some(Command::Rule { name }) => show_rule(&name),
         Some(Command::Init { force }) => init(force),
+        Some(Command::Esps) => list_esps(),
     }
 }
 
@@ -205,6 +208,24 @@ fn show_rule(name: &str) -> ExitCode {
     s.push_str("\n\n## References\n");
     for r in crate::legal::Legal::builtin().for_rule(m.name) {
         s.push_str(&format!("- {}: {}\n  {}\n", r.title, r.summary, r.url));
+    }
+    out(&s);
+    ExitCode::SUCCESS
+}
+
+fn list_esps() -> ExitCode {
+    let esp = crate::esp::EspTags::builtin();
+    let width = esp.entries.iter().map(|e| e.name.len()).max().unwrap_or(0);
+    let mut s = String::new();
+    for e in &esp.entries {
+        s.push_str(&format!(
+            "{:width$}  {:9}  {:>2} unsubscribe pattern{}  {}\n",
+            e.name,
+            if e.marketing { "marketing" } else { "other" },
+            e.unsubscribe.len(),
+            plural(e.unsubscribe.len()),
+            e.docs
+        ));
     }
     out(&s);
     ExitCode::SUCCESS

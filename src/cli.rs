@@ -652,10 +652,11 @@ fn check_one(linter: &Linter, cache: Option<&Cache>, c: &walk::Candidate) -> Out
     if let (Some(cache), Some(key)) = (cache, &content)
         && let Some((findings, kind)) = cache.get(&c.path, key)
     {
-        let mut source = SourceFile::decode(c.path.clone(), bytes);
-        if findings.is_empty() {
-            source.release_text();
-        }
+        let source = if findings.is_empty() {
+            SourceFile::without_text(c.path.clone())
+        } else {
+            SourceFile::decode(c.path.clone(), bytes)
+        };
         return Outcome::Checked(CheckedFile { source, findings, kind });
     }
     let source = SourceFile::decode(c.path.clone(), bytes);

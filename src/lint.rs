@@ -22,20 +22,37 @@ pub struct FileReport {
     pub kind: DocumentKind,
 }
 
-/// The configured linter.
+/// The configured linter. The built-in vocabulary and ESP patterns are compiled on first use,
+/// so a run answered entirely from the cache never pays for them.
 pub struct Linter {
-    pub vocab: &'static Vocabulary,
-    pub esp: &'static EspTags,
+    vocab: Lazy<Vocabulary>,
+    esp: Lazy<EspTags>,
     pub config: Config,
     /// `--select`: only these rules (None: all enabled ones).
     pub select: Option<Vec<String>>,
 }
 
+/// A compiled table: given (config extensions, built eagerly so errors surface) or the
+/// built-in one, fetched on first use.
+enum Lazy<T: 'static> {
+    Given(&'static T),
+    Builtin(fn() -> &'static T),
+}
+
+impl<T> Lazy<T> {
+    fn get(&self) -> &'static T {
+        match self {
+            Lazy::Given(t) => t,
+            Lazy::Builtin(f) => f(),
+        }
+    }
+}
+
 impl Default for Linter {
     fn default() -> Self {
         Linter {
-            vocab: Vocabulary::builtin(),
-            esp: EspTags::builtin(),
+            vocab: Lazy::Builtin(Vocabulary::builtin),
+            esp: Lazy::Builtin(EspTags::builtin),
             config: Config::defaults(std::env::current_dir().unwrap_or_default()),
             select: None,
         }
@@ -46,7 +63,7 @@ impl Linter {
     /// A linter for a configuration: built-in vocabulary and ESP tags plus the config's.
     pub fn new(config: Config) -> Result<Linter, String> {
         let vocab = if config.vocabulary.is_empty() {
-            Vocabulary::builtin()
+            Lazy::Builtin(Vocabulary::builtin)
         } else {
             let mut files: Vec<VocabFile> = crate::vocab::BUILTIN
                 .iter()
@@ -60,10 +77,10 @@ impl Linter {
                 });
             }
             let v = Vocabulary::build(&files).map_err(|e| e.to_string())?;
-            &*Box::leak(Box::new(v))
+            Lazy::Given(&*Box::leak(Box::new(v)))
         };
         let esp = if config.esp_unsubscribe.is_empty() && config.esp_markers.is_empty() {
-            EspTags::builtin()
+            Lazy::Builtin(EspTags::builtin)
         } else {
             let extra = EspEntry {
                 name: "consentlint.toml".into(),
@@ -72,7 +89,7 @@ impl Linter {
                 unsubscribe: config.esp_unsubscribe.clone(),
                 markers: config.esp_markers.clone(),
             };
-            &*Box::leak(Box::new(EspTags::builtin_with(extra)?))
+            Lazy::Given(&*Box::leak(Box::new(EspTags::builtin_with(extra)?)))
         };
         Ok(Linter { vocab, esp, config, select: None })
     }
@@ -101,9 +118,9 @@ impl Linter {
         let doc = Document::parse(parse_text);
         let directives = suppress::parse(&source.text, &doc, &templates);
         let forced = directives.kind.or(settings.kind);
-        let kind = Classifier { vocab: self.vocab, esp: self.esp }
-            .classify(&source.path, &source.text, &doc, &templates, forced);
-        let ctx = Context::new(source, &doc, &templates, self.vocab, self.esp, &kind);
+        let (vocab, esp) = (self.vocab.get(), self.esp.get());
+        let kind = Classifier { vocab, esp }.classify(&source.path, &source.text, &doc, &templates, forced);
+        let ctx = Context::new(source, &doc, &templates, vocab, esp, &kind);
         let rules: Vec<_> = RULES
             .iter()
             .filter_map(|r| settings.rules.iter().find(|(n, _)| *n == r.meta().name).map(|(_, sev)| (*r, *sev)))

@@ -39,6 +39,11 @@ impl SourceFile {
         SourceFile { path, text, encoding, offset_map, line_starts }
     }
 
+    /// A file known to have nothing to report (from the cache): its path only, no text.
+    pub fn without_text(path: PathBuf) -> SourceFile {
+        SourceFile { path, text: String::new(), encoding: UTF_8, offset_map: None, line_starts: vec![0] }
+    }
+
     /// A file built from a string (tests, stdin).
     pub fn from_text(path: impl Into<PathBuf>, text: impl Into<String>) -> SourceFile {
         Self::decode(path.into(), text.into().into_bytes())

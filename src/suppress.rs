@@ -304,11 +304,13 @@ pub fn add_directives(source: &SourceFile, original: &[u8], findings: &[Finding]
     Some(out)
 }
 
+/// The span of a line's text; an empty span at the end for a line past the end of the file
+/// (a `disable-next-line` on the last line).
 fn line_span(source: &SourceFile, line: usize) -> Range<usize> {
-    let text = source.line_text(line);
-    let start = source.text.as_ptr() as usize;
-    let s = text.as_ptr() as usize - start;
-    s..s + text.len()
+    match source.line_start(line) {
+        Some(s) => s..s + source.line_text(line).len(),
+        None => source.text.len()..source.text.len(),
+    }
 }
 
 #[cfg(test)]
@@ -386,6 +388,15 @@ mod tests {
         let report = Linter::default().check(&again);
         assert_eq!(report.findings, vec![], "{out}");
         assert!(super::add_directives(&again, out.as_bytes(), &report.findings).is_none());
+    }
+
+    #[test]
+    fn next_line_directive_on_the_last_line() {
+        // Found by fuzzing: the "next line" is past the end of the file.
+        let src = "<p>x</p>\n<!-- consentlint-disable-next-line pre-ticked-consent -- why -->";
+        assert_eq!(rules_at(src), [(2, "unused-suppression".to_string())]);
+        let src = "<!-- consentlint-disable-next-line pre-ticked-consent -- why -->\n";
+        assert_eq!(rules_at(src), [(1, "unused-suppression".to_string())]);
     }
 
     #[test]

@@ -191,7 +191,9 @@ fn rules_and_rule_subcommands() {
 fn esps_lists_every_provider() {
     let (code, out, _) = stdout(bin().arg("esps"));
     assert_eq!(code, 0);
-    for name in ["Mailchimp", "SendGrid", "HubSpot", "Klaviyo", "Mailjet", "Campaign Monitor", "Brevo", "Mautic", "listmonk"] {
+    for name in
+        ["Mailchimp", "SendGrid", "HubSpot", "Klaviyo", "Mailjet", "Campaign Monitor", "Brevo", "Mautic", "listmonk"]
+    {
         assert!(out.contains(name), "{name} missing from:\n{out}");
     }
     assert_eq!(out.lines().count(), consentlint::esp::EspTags::builtin().entries.len());

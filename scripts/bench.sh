@@ -19,7 +19,8 @@
 #   --no-peers           skip htmlhint and html-validate (no npm needed)
 #   --max-load L         before each group of runs, wait (up to --max-wait seconds) until other
 #                        processes keep at most L cores busy (measured over 3 s from /proc/stat);
-#                        a run during which they kept more busy is repeated (default 0.3)
+#                        a run during which they used more than L CPU seconds per second of
+#                        wall time is repeated, at most twice (default 0.3)
 #   --max-wait S         default 600
 #
 # Needs: cargo, python3 (standard library), GNU time as /usr/bin/time (installed with apt-get if
@@ -28,9 +29,9 @@
 #
 # What is timed: every tool runs in the corpus directory on the same files, after every file has
 # been read once so that all of them find the files in the page cache. Wall time is measured
-# around each process (process start included); peak RSS is GNU time's %M. "others' load" is
-# the average number of cores that other processes kept busy during the run (from /proc/stat
-# minus the tool's own user+sys time): close to 0 means the figures are clean.
+# around each process (process start included); peak RSS is GNU time's %M. "others' CPU s" is
+# the CPU time other processes used during the run (all CPU time in /proc/stat minus the tool's
+# own user+sys time, in 10 ms ticks): close to 0 means the figures are clean.
 set -euo pipefail
 export LC_ALL=C
 
@@ -172,7 +173,7 @@ wait_quiet() {
   busy=$(others_now)
   while above "$busy" "$max_load"; do
     if ((waited >= max_wait)); then
-      echo "   warning: other processes still use $busy cores after ${max_wait}s; timing anyway (see the 'others' load' column)"
+      echo "   warning: other processes still use $busy cores after ${max_wait}s; timing anyway (see the \"others' CPU s\" column)"
       return
     fi
     echo "   other processes use $busy cores (load average $(loadavg)); waiting for at most $max_load..."
@@ -213,9 +214,10 @@ run() {
       }')
     local wall others
     wall=$(cut -f6 <<<"$line")
-    others=$(awk -v w="$wall" -v o="$(cut -f10 <<<"$line")" 'BEGIN { printf "%.2f", (w > 0 ? o / w : 0) }')
-    printf '   %-64s %8.3f s %6.0f MB  others %s\n' "$label" "$wall" "$((rss / 1024))" "$others"
-    if ((attempt < 3)) && above "$others" "$max_load"; then
+    others=$(cut -f10 <<<"$line")
+    printf '   %-64s %8.3f s %6.0f MB  others used %s CPU s\n' "$label" "$wall" "$((rss / 1024))" "$others"
+    # /proc/stat counts in 10 ms ticks: judge short runs as if they took a second.
+    if ((attempt < 3)) && above "$others" "$(awk -v w="$wall" -v m="$max_load" 'BEGIN { print m * (w > 1 ? w : 1) }')"; then
       echo "   (other processes were busy: again)"
       wait_quiet
       continue
@@ -225,7 +227,11 @@ run() {
   printf '%s\n' "$line" >>"$results"
 }
 
-echo "== machine: $(nproc) cores, $(uname -srm); consentlint $(git -C "$repo" describe --always --dirty 2>/dev/null || echo '?')"
+built_from=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?')
+if ! git -C "$repo" diff --quiet HEAD -- src rules Cargo.toml Cargo.lock 2>/dev/null; then
+  built_from="$built_from with uncommitted changes in src/, rules/ or Cargo.*"
+fi
+echo "== machine: $(nproc) cores, $(uname -srm); consentlint built from $built_from"
 echo "== corpus: $total_files files, $((total_bytes / 1000000)) MB in $corpus"
 wait_quiet
 echo "== timing (load average at start: $(loadavg))"
@@ -277,7 +283,7 @@ if ((peers)); then
 fi
 echo "== load average at end: $(loadavg)"
 echo
-echo "$total_files files, $mb MB (corpus seed $seed); $(nproc) cores; consentlint and the floor use rayon on all cores, htmlhint and html-validate are single-threaded Node programs"
+echo "$total_files files, $mb MB (corpus seed $seed); consentlint built from $built_from; $(nproc) cores; consentlint and the floor use rayon on all cores, htmlhint and html-validate are single-threaded Node programs"
 echo
 python3 "$repo/scripts/bench_table.py" "$results"
 echo

@@ -4,10 +4,11 @@
     python3 scripts/bench_table.py RESULTS.tsv
 
 RESULTS.tsv has one line per timed run (written by bench.sh):
-group, id, label, files, bytes, wall seconds, peak RSS KiB, user s, sys s, others' CPU seconds.
-Rows with several runs show the median wall time, the largest peak RSS and the largest load of
-other processes. Ratios are wall times divided by the parse-only floor's and by
-`consentlint --no-cache`'s on the same files (the same group).
+group, id, label, files, bytes, wall seconds, peak RSS KiB, user s, sys s, CPU seconds used by
+other processes during the run. Rows with several runs show the median wall time, the largest
+peak RSS and the most CPU time other processes used in any of the runs. Ratios are wall times
+divided by the parse-only floor's and by `consentlint --no-cache`'s on the same files (the same
+group).
 """
 
 import statistics
@@ -42,8 +43,8 @@ def load(path):
         runs = r["runs"]
         r["wall"] = statistics.median(x["wall"] for x in runs)
         r["rss"] = max(x["rss"] for x in runs) / 1024.0
-        # Average number of cores other processes kept busy during the run.
-        r["others"] = max(x["other"] / x["wall"] if x["wall"] > 0 else 0.0 for x in runs)
+        # CPU seconds other processes used during the run (the worst run).
+        r["others"] = max(x["other"] for x in runs)
         r["n"] = len(runs)
         r["extrapolated"] = False
         out.append(r)
@@ -101,7 +102,7 @@ def ratio(r, ref):
 
 def table(rows):
     lines = [
-        "| run | files | MB | wall s | files/s | MB/s | peak RSS MB | vs floor | vs consentlint | others' load |",
+        "| run | files | MB | wall s | files/s | MB/s | peak RSS MB | vs floor | vs consentlint | others' CPU s |",
         "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     group = None

@@ -270,8 +270,7 @@ pub const REASON_PLACEHOLDER: &str = "TODO: say why this is acceptable";
 /// with the file's own line endings. `None` when there is nothing to add. Writing these
 /// bytes and running again adds nothing (the findings are suppressed).
 pub fn add_directives(source: &SourceFile, original: &[u8], findings: &[Finding]) -> Option<Vec<u8>> {
-    let (templates, masked) = crate::template::scan(&source.text);
-    let _ = templates;
+    let (_, masked) = crate::template::scan(&source.text);
     let doc = Document::parse(masked.as_deref().unwrap_or(&source.text));
     // line -> rules
     let mut by_line: std::collections::BTreeMap<usize, Vec<&str>> = Default::default();

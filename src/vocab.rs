@@ -304,7 +304,6 @@ impl Vocabulary {
 
     fn all_hits(&self, text: &str) -> Vec<Hit> {
         let (norm, map) = normalize(text);
-        let nb = norm.as_bytes();
         let mut out = Vec::new();
         for m in self.ac.find_overlapping_iter(&norm) {
             let info = &self.info[m.pattern().as_usize()];
@@ -314,7 +313,6 @@ impl Vocabulary {
             if info.word_end && norm[m.end()..].chars().next().is_some_and(is_word_char) {
                 continue;
             }
-            let _ = nb;
             let (mut start, mut end) = (map[m.start()] as usize, map[m.end()] as usize);
             // Report whole words: a wildcard match ("partner*") covers the word it matched in.
             if !info.word_start && !info.unspaced {

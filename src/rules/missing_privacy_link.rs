@@ -117,18 +117,12 @@ fn personal_data(ctx: &Context<'_>, field: ElementRef<'_>) -> Option<String> {
     match t.as_str() {
         "email" => return Some("an email address".into()),
         "tel" => return Some("a phone number".into()),
-        "date" if false => {}
         _ => {}
     }
     if let Some(ac) = field.value().attr("autocomplete") {
         let tokens: Vec<&str> = ac.split_whitespace().collect();
         if let Some(tok) = tokens.iter().find(|t| PERSONAL_AUTOCOMPLETE.contains(&t.to_ascii_lowercase().as_str())) {
             return Some(describe_autocomplete(&tok.to_ascii_lowercase()).to_string());
-        }
-        if tokens.iter().any(|t| t.eq_ignore_ascii_case("off") || t.eq_ignore_ascii_case("one-time-code"))
-            && tokens.len() == 1
-        {
-            // Says nothing either way; fall through to names and labels.
         }
     }
     let text = ctx.control_text(field);

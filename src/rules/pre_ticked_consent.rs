@@ -248,7 +248,6 @@ fn check_select(ctx: &Context<'_>, el: ElementRef<'_>, out: &mut Vec<Finding>) {
     }
     let text = ctx.control_text(el);
     let Some(purpose) = consent_purpose(ctx, el, &text.label, &text.identifiers) else { return };
-    let attr = if explicit.is_some() { "selected" } else { "the first option" };
     let mut f = finding(
         &META,
         span,
@@ -261,7 +260,6 @@ fn check_select(ctx: &Context<'_>, el: ElementRef<'_>, out: &mut Vec<Finding>) {
             purpose.words
         ),
     );
-    let _ = attr;
     if purpose.from_label
         && let Some(l) = text.label_element
     {

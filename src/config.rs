@@ -420,7 +420,10 @@ impl Config {
                     return Err(err(
                         concept.span(),
                         format!("unknown vocabulary list `{}`", concept.get_ref()),
-                        Some(format!("lists are: {}", Concept::ALL.map(Concept::key).join(", "))),
+                        Some(format!(
+                            "lists are: {}",
+                            Concept::ALL.iter().map(|c| c.key()).collect::<Vec<_>>().join(", ")
+                        )),
                     ));
                 }
                 for w in words {

@@ -11,75 +11,55 @@ use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-/// The concepts the rules ask about. Each is a list in every vocabulary file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[repr(u8)]
-pub enum Concept {
-    Marketing,
-    Sharing,
-    Profiling,
-    Consent,
-    Terms,
-    Privacy,
-    PrivacyUrl,
-    Unsubscribe,
-    UnsubscribeUrl,
-    Transactional,
-    MarketingEmail,
-    PersonalData,
-    Search,
-    Yes,
-    No,
-    Negation,
-    NotConsent,
+/// Declares the concepts: the enum, `Concept::ALL` and each concept's list key.
+macro_rules! concepts {
+    ($($(#[$doc:meta])* $name:ident => $key:literal,)*) => {
+        /// The concepts the rules ask about. Each is a list in every vocabulary file.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[repr(u8)]
+        pub enum Concept {
+            $($(#[$doc])* $name,)*
+        }
+
+        impl Concept {
+            pub const ALL: &'static [Concept] = &[$(Concept::$name,)*];
+
+            /// The key of this concept's list in a vocabulary file.
+            pub fn key(self) -> &'static str {
+                match self {
+                    $(Concept::$name => $key,)*
+                }
+            }
+        }
+    };
 }
 
+// One line per concept; the set below is a u64, so at most 64.
+concepts! {
+    Marketing => "marketing",
+    Sharing => "sharing",
+    Profiling => "profiling",
+    Consent => "consent",
+    Terms => "terms",
+    Privacy => "privacy",
+    PrivacyUrl => "privacy_url",
+    Unsubscribe => "unsubscribe",
+    UnsubscribeUrl => "unsubscribe_url",
+    Transactional => "transactional",
+    MarketingEmail => "marketing_email",
+    PersonalData => "personal_data",
+    Search => "search",
+    Yes => "yes",
+    No => "no",
+    Negation => "negation",
+    NotConsent => "not_consent",
+}
+
+const _: () = assert!(Concept::ALL.len() <= 64);
+
 impl Concept {
-    pub const ALL: [Concept; 17] = [
-        Concept::Marketing,
-        Concept::Sharing,
-        Concept::Profiling,
-        Concept::Consent,
-        Concept::Terms,
-        Concept::Privacy,
-        Concept::PrivacyUrl,
-        Concept::Unsubscribe,
-        Concept::UnsubscribeUrl,
-        Concept::Transactional,
-        Concept::MarketingEmail,
-        Concept::PersonalData,
-        Concept::Search,
-        Concept::Yes,
-        Concept::No,
-        Concept::Negation,
-        Concept::NotConsent,
-    ];
-
-    /// The key of this concept's list in a vocabulary file.
-    pub fn key(self) -> &'static str {
-        match self {
-            Concept::Marketing => "marketing",
-            Concept::Sharing => "sharing",
-            Concept::Profiling => "profiling",
-            Concept::Consent => "consent",
-            Concept::Terms => "terms",
-            Concept::Privacy => "privacy",
-            Concept::PrivacyUrl => "privacy_url",
-            Concept::Unsubscribe => "unsubscribe",
-            Concept::UnsubscribeUrl => "unsubscribe_url",
-            Concept::Transactional => "transactional",
-            Concept::MarketingEmail => "marketing_email",
-            Concept::PersonalData => "personal_data",
-            Concept::Search => "search",
-            Concept::Yes => "yes",
-            Concept::No => "no",
-            Concept::Negation => "negation",
-            Concept::NotConsent => "not_consent",
-        }
-    }
-
     pub fn from_key(key: &str) -> Option<Concept> {
-        Concept::ALL.into_iter().find(|c| c.key() == key)
+        Concept::ALL.iter().copied().find(|c| c.key() == key)
     }
 
     /// Short words that mean different things in different languages.
@@ -92,7 +72,7 @@ impl Concept {
         matches!(self, Concept::PrivacyUrl | Concept::UnsubscribeUrl)
     }
 
-    fn bit(self) -> u32 {
+    fn bit(self) -> u64 {
         1 << self as u8
     }
 }
@@ -105,7 +85,7 @@ impl fmt::Display for Concept {
 
 /// A set of concepts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ConceptSet(u32);
+pub struct ConceptSet(u64);
 
 impl ConceptSet {
     pub fn contains(self, c: Concept) -> bool {
@@ -234,7 +214,7 @@ impl Vocabulary {
                         source_name: file.language.clone(),
                         message: format!(
                             "unknown list `{key}` (expected one of: {})",
-                            Concept::ALL.map(Concept::key).join(", ")
+                            Concept::ALL.iter().map(|c| c.key()).collect::<Vec<_>>().join(", ")
                         ),
                     });
                 };

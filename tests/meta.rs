@@ -9,7 +9,13 @@ use consentlint::lint::Linter;
 use consentlint::rules::RULES;
 use consentlint::source::SourceFile;
 
-const LANGUAGES: &[&str] = &["en", "de", "fr", "es", "it", "nl", "pt", "pl", "sv", "da", "fi", "cs", "ru", "zh"];
+/// Rules that every supported language must be proven on: fail and pass fixtures in each.
+const EVERY_LANGUAGE: &[&str] =
+    &["pre-ticked-consent", "bundled-consent", "missing-privacy-link", "missing-unsubscribe"];
+/// Other rules that read language need fixtures in at least this many languages, English and
+/// one language not written in Latin script among them.
+const MIN_LANGUAGES: usize = 5;
+const NON_LATIN: &[&str] = &["bg", "el", "ru", "uk", "zh", "ja", "ko"];
 const HEADINGS: &[&str] = &[
     "## What it does", "## Why it matters", "## Examples that fail", "## Examples that pass", "## How to fix",
     "## Known limitations",
@@ -83,22 +89,38 @@ fn doc_examples_behave_as_documented() {
 }
 
 #[test]
-fn every_rule_has_fail_and_pass_fixtures_in_every_language() {
+fn every_rule_has_fail_and_pass_fixtures_in_its_languages() {
     let files = common::files_under("fixtures");
+    let all: Vec<&str> = consentlint::vocab::BUILTIN.iter().map(|(lang, _)| *lang).collect();
     let mut missing = Vec::new();
     for r in RULES {
         let name = r.meta().name;
-        let langs: &[&str] = if r.meta().languages { LANGUAGES } else { &["en"] };
-        for kind in ["fail", "pass"] {
-            for lang in langs {
-                let prefix = format!("fixtures/{name}/{kind}/{lang}-");
-                if !files.iter().any(|f| f.to_string_lossy().starts_with(&prefix)) {
-                    missing.push(prefix);
-                }
+        // Languages with both a failing and a passing fixture.
+        let covered: BTreeSet<&str> = all
+            .iter()
+            .copied()
+            .filter(|lang| {
+                ["fail", "pass"].iter().all(|kind| {
+                    let prefix = format!("fixtures/{name}/{kind}/{lang}-");
+                    files.iter().any(|f| f.to_string_lossy().starts_with(&prefix))
+                })
+            })
+            .collect();
+        if !covered.contains("en") {
+            missing.push(format!("{name}: en"));
+        }
+        if EVERY_LANGUAGE.contains(&name) {
+            missing.extend(all.iter().filter(|l| !covered.contains(**l)).map(|l| format!("{name}: {l}")));
+        } else if r.meta().languages {
+            if covered.len() < MIN_LANGUAGES {
+                missing.push(format!("{name}: only {covered:?}, need {MIN_LANGUAGES} languages"));
+            }
+            if !covered.iter().any(|l| NON_LATIN.contains(l)) {
+                missing.push(format!("{name}: no language in non-Latin script ({NON_LATIN:?})"));
             }
         }
     }
-    assert!(missing.is_empty(), "missing fixtures: {missing:#?}");
+    assert!(missing.is_empty(), "missing fail+pass fixtures: {missing:#?}");
 }
 
 #[test]

@@ -11,7 +11,8 @@ use rayon::prelude::*;
 
 use crate::cache::Cache;
 use crate::config::{Config, ConfigError};
-use crate::finding::Severity;
+use crate::document::DocumentKind;
+use crate::finding::{Finding, Severity};
 use crate::lint::Linter;
 use crate::report::{self, CheckedFile, Format, RunResult};
 use crate::rules::RULES;
@@ -394,7 +395,10 @@ fn check(args: CheckArgs) -> ExitCode {
             files.push(CheckedFile { source, findings: report.findings, kind: report.kind });
         }
     } else {
-        let outcomes: Vec<Outcome> = candidates.par_iter().map(|c| check_one(&linter, cache.as_ref(), c)).collect();
+        // Rewriting files needs their whole text; reporting needs only the lines around findings.
+        let keep = if args.fix || args.diff || args.add_suppressions { Keep::Text } else { Keep::FindingLines };
+        let outcomes: Vec<Outcome> =
+            candidates.par_iter().map(|c| check_one(&linter, cache.as_ref(), c, keep)).collect();
         for o in outcomes {
             match o {
                 Outcome::Checked(f) => files.push(f),
@@ -619,7 +623,26 @@ enum Outcome {
     Failed(PathBuf, String),
 }
 
-fn check_one(linter: &Linter, cache: Option<&Cache>, c: &walk::Candidate) -> Outcome {
+/// What to keep of a checked file's text for after the run.
+#[derive(Clone, Copy)]
+enum Keep {
+    /// All of it (the file is about to be rewritten).
+    Text,
+    /// The lines around its findings: memory stays flat however many files report.
+    FindingLines,
+}
+
+fn retain(source: SourceFile, findings: Vec<Finding>, kind: DocumentKind, keep: Keep) -> Outcome {
+    let mut file = CheckedFile { source, findings, kind };
+    match keep {
+        Keep::FindingLines => file.keep_finding_lines(),
+        Keep::Text if file.findings.is_empty() => file.source.release_text(),
+        Keep::Text => {}
+    }
+    Outcome::Checked(file)
+}
+
+fn check_one(linter: &Linter, cache: Option<&Cache>, c: &walk::Candidate, keep: Keep) -> Outcome {
     let limit = linter.config.max_file_size.min(u32::MAX as u64 / 2);
     match std::fs::metadata(&c.path) {
         Ok(m) if m.is_dir() => return Outcome::Failed(c.path.clone(), "is a directory".into()),
@@ -657,7 +680,7 @@ fn check_one(linter: &Linter, cache: Option<&Cache>, c: &walk::Candidate) -> Out
         } else {
             SourceFile::decode(c.path.clone(), bytes)
         };
-        return Outcome::Checked(CheckedFile { source, findings, kind });
+        return retain(source, findings, kind, keep);
     }
     let source = SourceFile::decode(c.path.clone(), bytes);
     // A bug in a rule must not stop the other files from being checked.
@@ -666,11 +689,7 @@ fn check_one(linter: &Linter, cache: Option<&Cache>, c: &walk::Candidate) -> Out
             if let (Some(cache), Some(key)) = (cache, content) {
                 cache.put(&c.path, key, &report.findings, &report.kind);
             }
-            let mut source = source;
-            if report.findings.is_empty() {
-                source.release_text();
-            }
-            Outcome::Checked(CheckedFile { source, findings: report.findings, kind: report.kind })
+            retain(source, report.findings, report.kind, keep)
         }
         Err(panic) => {
             let msg = panic

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use encoding_rs::{Encoding, UTF_8};
+use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan};
 
 /// One file as the linter sees it.
 #[derive(Debug)]
@@ -20,6 +21,30 @@ pub struct SourceFile {
     offset_map: Option<Vec<u32>>,
     /// Byte offset (into `text`) of the start of each line.
     line_starts: Vec<u32>,
+    /// After [`SourceFile::retain_lines`]: the only parts of the text still held, in order.
+    /// `text` is then empty and every position is answered from these.
+    segments: Vec<Segment>,
+}
+
+/// Whole lines of a file's text kept after the rest was dropped.
+#[derive(Debug)]
+struct Segment {
+    /// Text offset where the segment starts (the start of a line).
+    start: usize,
+    /// 0-based number of its first line.
+    first_line: usize,
+    text: String,
+    /// Offsets (in `text` of the segment) where its lines start.
+    line_starts: Vec<u32>,
+    /// File offset of each text offset in the segment that starts a character, plus the end;
+    /// `None` when text offsets are file offsets.
+    file_offsets: Option<Vec<(u32, u32)>>,
+}
+
+impl Segment {
+    fn end(&self) -> usize {
+        self.start + self.text.len()
+    }
 }
 
 /// A 1-based position: line and column in characters.
@@ -36,12 +61,19 @@ impl SourceFile {
     pub fn decode(path: PathBuf, bytes: Vec<u8>) -> SourceFile {
         let (text, encoding, offset_map) = decode_bytes(bytes);
         let line_starts = line_starts(&text);
-        SourceFile { path, text, encoding, offset_map, line_starts }
+        SourceFile { path, text, encoding, offset_map, line_starts, segments: Vec::new() }
     }
 
     /// A file known to have nothing to report (from the cache): its path only, no text.
     pub fn without_text(path: PathBuf) -> SourceFile {
-        SourceFile { path, text: String::new(), encoding: UTF_8, offset_map: None, line_starts: vec![0] }
+        SourceFile {
+            path,
+            text: String::new(),
+            encoding: UTF_8,
+            offset_map: None,
+            line_starts: vec![0],
+            segments: Vec::new(),
+        }
     }
 
     /// A file built from a string (tests, stdin).
@@ -51,6 +83,12 @@ impl SourceFile {
 
     /// Map a byte offset in `text` to the byte offset in the original file.
     pub fn file_offset(&self, text_offset: usize) -> usize {
+        if let Some(seg) = self.segment_at(text_offset) {
+            let Some(map) = &seg.file_offsets else { return text_offset };
+            let rel = (text_offset - seg.start) as u32;
+            let i = map.partition_point(|&(t, _)| t <= rel);
+            return map.get(i.wrapping_sub(1)).map_or(text_offset, |&(_, f)| f as usize);
+        }
         match &self.offset_map {
             None => text_offset,
             Some(map) => {
@@ -67,6 +105,20 @@ impl SourceFile {
 
     /// 1-based line and column (in characters) of a byte offset in `text`.
     pub fn line_col(&self, offset: usize) -> LineCol {
+        if let Some(seg) = self.segment_at(offset) {
+            let rel = offset - seg.start;
+            let i = seg.line_starts.partition_point(|&s| s as usize <= rel) - 1;
+            let start = seg.line_starts[i] as usize;
+            let mut end = rel;
+            while !seg.text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let mut column = seg.text[start..end].chars().count() + 1;
+            if seg.first_line + i == 0 && seg.text.starts_with('\u{feff}') && end > 0 {
+                column -= 1;
+            }
+            return LineCol { line: seg.first_line + i + 1, column };
+        }
         let offset = offset.min(self.text.len());
         let line_idx = match self.line_starts.binary_search(&(offset as u32)) {
             Ok(i) => i,
@@ -91,10 +143,121 @@ impl SourceFile {
         self.text = String::new();
         self.offset_map = None;
         self.line_starts = vec![0];
+        self.segments = Vec::new();
+    }
+
+    /// Keep only the lines that `spans` touch, `context` lines around each, and drop the rest
+    /// of the text: a run over a large tree then holds a few lines per finding, not whole
+    /// files. Positions inside the kept lines (line, column, file offset, [`Self::slice`],
+    /// [`Self::line_text`] and the miette source) answer as before.
+    pub fn retain_lines(&mut self, spans: impl Iterator<Item = std::ops::Range<usize>>, context: usize) {
+        if !self.segments.is_empty() {
+            return;
+        }
+        let last_line = self.line_starts.len() - 1;
+        let line_of = |o: usize| self.line_starts.partition_point(|&s| s as usize <= o.min(self.text.len())) - 1;
+        let mut ranges: Vec<(usize, usize)> = spans
+            .map(|r| (line_of(r.start).saturating_sub(context), (line_of(r.end.max(r.start)) + context).min(last_line)))
+            .collect();
+        ranges.sort_unstable();
+        let mut merged: Vec<(usize, usize)> = Vec::new();
+        for (a, b) in ranges {
+            match merged.last_mut() {
+                Some(last) if a <= last.1 + 1 => last.1 = last.1.max(b),
+                _ => merged.push((a, b)),
+            }
+        }
+        let segments = merged
+            .into_iter()
+            .map(|(a, b)| {
+                let start = self.line_starts[a] as usize;
+                let end = self.line_starts.get(b + 1).map_or(self.text.len(), |&e| e as usize);
+                let text = self.text[start..end].to_string();
+                let line_starts = self.line_starts[a..=b].iter().map(|&s| s - start as u32).collect();
+                let file_offsets = self.offset_map.as_ref().map(|_| {
+                    text.char_indices()
+                        .map(|(i, _)| i)
+                        .chain(std::iter::once(text.len()))
+                        .map(|i| (i as u32, self.file_offset(start + i) as u32))
+                        .collect()
+                });
+                Segment { start, first_line: a, text, line_starts, file_offsets }
+            })
+            .collect();
+        self.segments = segments;
+        self.text = String::new();
+        self.offset_map = None;
+        self.line_starts = vec![0];
+    }
+
+    /// The kept segment holding `offset`, when the text was reduced by `retain_lines`.
+    fn segment_at(&self, offset: usize) -> Option<&Segment> {
+        if self.segments.is_empty() {
+            return None;
+        }
+        let i = self.segments.partition_point(|s| s.start <= offset).max(1) - 1;
+        let seg = &self.segments[i];
+        (offset <= seg.end()).then_some(seg)
+    }
+
+    /// The text of `range` (clamped to character boundaries), whether or not the file was
+    /// reduced by `retain_lines`; "" when that text was dropped.
+    pub fn slice(&self, range: std::ops::Range<usize>) -> &str {
+        let (base, text) = match self.segment_at(range.start) {
+            Some(seg) => (seg.start, seg.text.as_str()),
+            None if self.segments.is_empty() => (0, self.text.as_str()),
+            None => return "",
+        };
+        let mut a = range.start.saturating_sub(base).min(text.len());
+        let mut b = range.end.saturating_sub(base).clamp(a, text.len());
+        while !text.is_char_boundary(a) {
+            a -= 1;
+        }
+        while !text.is_char_boundary(b) {
+            b += 1;
+        }
+        &text[a..b]
+    }
+
+    /// miette's view of the text around `span` (with context lines), answered from the whole
+    /// text or from the kept lines alike.
+    pub fn span_contents(
+        &self,
+        name: &str,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<MietteSpanContents<'_>, MietteError> {
+        let (base, first_line, text) = match self.segment_at(span.offset()) {
+            Some(seg) => (seg.start, seg.first_line, seg.text.as_str()),
+            None if self.segments.is_empty() => (0, 0, self.text.as_str()),
+            None => return Err(MietteError::OutOfBounds),
+        };
+        let relative = SourceSpan::new((span.offset() - base).into(), span.len());
+        let c = text.read_span(&relative, before, after)?;
+        Ok(MietteSpanContents::new_named(
+            name.to_string(),
+            c.data(),
+            SourceSpan::new((c.span().offset() + base).into(), c.span().len()),
+            c.line() + first_line,
+            c.column(),
+            // miette counts lines from the start of the text through the excerpt's end.
+            c.line_count() + first_line,
+        ))
+    }
+
+    /// Length of the text in bytes (also after `retain_lines`).
+    pub fn text_len(&self) -> usize {
+        self.segments.last().map_or(self.text.len(), Segment::end)
     }
 
     /// Byte offset (in `text`) where line `line` (1-based) starts.
     pub fn line_start(&self, line: usize) -> Option<usize> {
+        if !self.segments.is_empty() {
+            let seg =
+                self.segments.iter().find(|s| line > s.first_line && line <= s.first_line + s.line_starts.len())?;
+            return Some(seg.start + seg.line_starts[line - 1 - seg.first_line] as usize);
+        }
         self.line_starts.get(line.wrapping_sub(1)).map(|&s| s as usize)
     }
 
@@ -106,6 +269,17 @@ impl SourceFile {
 
     /// The text of line `line` (1-based) without its terminator.
     pub fn line_text(&self, line: usize) -> &str {
+        if !self.segments.is_empty() {
+            let Some(seg) =
+                self.segments.iter().find(|s| line > s.first_line && line <= s.first_line + s.line_starts.len())
+            else {
+                return "";
+            };
+            let i = line - 1 - seg.first_line;
+            let start = seg.line_starts[i] as usize;
+            let end = seg.line_starts.get(i + 1).map_or(seg.text.len(), |&e| e as usize);
+            return seg.text[start..end].trim_end_matches(['\n', '\r']);
+        }
         let Some(&start) = self.line_starts.get(line.wrapping_sub(1)) else {
             return "";
         };
@@ -269,6 +443,7 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use miette::SpanContents;
 
     fn decode(bytes: &[u8]) -> SourceFile {
         SourceFile::decode(PathBuf::from("t.html"), bytes.to_vec())
@@ -333,5 +508,47 @@ mod tests {
         let f = decode(&bytes);
         assert_eq!(f.text, "<a checked>");
         assert_eq!(f.file_offset(3), 2 + 6);
+    }
+
+    /// Every position a reporter asks about answers the same after `retain_lines`.
+    #[test]
+    fn retained_lines_answer_like_the_whole_text() {
+        let mut latin1 = b"<meta charset=\"windows-1252\">\r\n<p>caf".to_vec();
+        latin1.extend_from_slice(b"\xe9\r\n\r\n<form>\r\n<input checked>\xe9\xe9\r\n</form>\r\nend\xe9");
+        let docs: Vec<Vec<u8>> = vec![
+            "\u{feff}<a checked>\nПривет\n\nx\ny <b>z</b>\n".into(),
+            (0..40).map(|i| format!("line {i} <i>ü{i}</i>\r\n")).collect::<String>().into_bytes(),
+            latin1,
+            b"no newline at all <input checked>".to_vec(),
+        ];
+        for bytes in docs {
+            let whole = decode(&bytes);
+            let n = whole.text.len();
+            let spans = [0..0, n / 3..n / 3 + 2, n.saturating_sub(3)..n];
+            let mut part = decode(&bytes);
+            // One more line than miette shows: it reads one past the context on empty spans.
+            part.retain_lines(spans.iter().cloned(), 2);
+            assert!(part.text.is_empty());
+            for span in &spans {
+                let (a, b) = (span.start, span.end);
+                for o in [a, b] {
+                    let o = (0..=o).rev().find(|&o| whole.text.is_char_boundary(o)).unwrap();
+                    assert_eq!(part.line_col(o), whole.line_col(o), "line_col({o}) in {:?}", whole.text);
+                    assert_eq!(part.file_offset(o), whole.file_offset(o), "file_offset({o})");
+                }
+                assert_eq!(part.slice(a..b), whole.slice(a..b));
+                let line = whole.line_col(a).line;
+                assert_eq!(part.line_text(line), whole.line_text(line));
+                assert_eq!(part.line_start(line), whole.line_start(line));
+                let span = SourceSpan::new(a.into(), b - a);
+                let (p, w) =
+                    (part.span_contents("f", &span, 1, 1).unwrap(), whole.span_contents("f", &span, 1, 1).unwrap());
+                assert_eq!(
+                    (p.data(), p.span(), p.line(), p.column(), p.line_count()),
+                    (w.data(), w.span(), w.line(), w.column(), w.line_count())
+                );
+            }
+            assert_eq!(part.text_len(), whole.text.len());
+        }
     }
 }

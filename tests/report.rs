@@ -983,3 +983,48 @@ fn markdown_clean_run() {
     assert!(markdown_tables(&text).is_empty());
     insta::assert_snapshot!(text);
 }
+
+// ---------------------------------------------------------------------------------------------
+// memory: the CLI keeps only the lines around findings; every format must not notice
+
+/// The same run with each file's text reduced to the lines around its findings.
+fn reduced(make: fn() -> RunResult) -> RunResult {
+    let mut r = make();
+    for f in &mut r.files {
+        f.keep_finding_lines();
+    }
+    r
+}
+
+#[test]
+fn every_format_is_the_same_from_the_lines_kept_around_findings() {
+    use clap::ValueEnum;
+    let opts = human::Options { color: false, width: 100 };
+    for make in [run as fn() -> RunResult, nasty_run, clean_run, long_line_run] {
+        let (whole, part) = (make(), reduced(make));
+        assert!(part.files.iter().all(|f| f.source.text.is_empty()), "text was not dropped");
+        for format in consentlint::report::Format::value_variants() {
+            let a = consentlint::report::render(*format, &whole, &opts);
+            let b = consentlint::report::render(*format, &part, &opts);
+            assert_eq!(a, b, "{format:?} differs after keep_finding_lines");
+        }
+    }
+}
+
+/// A finding far down a file with a very long line (the compact excerpt path).
+fn long_line_run() -> RunResult {
+    let mut text = "<p>filler</p>\n".repeat(50);
+    text.push_str(&"x".repeat(5000));
+    text.push_str(r#"<input type="checkbox" name="newsletter" checked>"#);
+    text.push_str(&"y".repeat(3000));
+    text.push_str("\n<p>end</p>\n");
+    let linter = Linter::default();
+    let source = SourceFile::from_text("long.html", text);
+    let report = linter.check(&source);
+    assert!(!report.findings.is_empty());
+    RunResult {
+        files: vec![CheckedFile { source, findings: report.findings, kind: report.kind }],
+        errors: vec![],
+        elapsed: Duration::ZERO,
+    }
+}

@@ -2,11 +2,14 @@
 
 use std::fmt;
 
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, SourceCode, SourceSpan, SpanContents,
+};
 
 use super::{RunResult, display_path, summary_line};
 use crate::finding::{Finding, Severity};
 use crate::legal::Legal;
+use crate::source::SourceFile;
 
 pub struct Options {
     pub color: bool,
@@ -15,8 +18,26 @@ pub struct Options {
 
 struct Report<'a> {
     finding: &'a Finding,
-    source: &'a NamedSource<String>,
+    source: &'a Named<'a>,
     help: String,
+}
+
+/// A checked file as miette source code, under its display name: works on whole texts and on
+/// texts reduced to the lines around findings.
+struct Named<'a> {
+    name: String,
+    file: &'a SourceFile,
+}
+
+impl SourceCode for Named<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        Ok(Box::new(self.file.span_contents(&self.name, span, before, after)?))
+    }
 }
 
 impl fmt::Debug for Report<'_> {
@@ -79,7 +100,7 @@ pub fn render_findings(result: &RunResult, opts: &Options) -> String {
         if file.findings.is_empty() {
             continue;
         }
-        let source = NamedSource::new(display_path(&file.source.path), file.source.text.clone()).with_language("html");
+        let source = Named { name: display_path(&file.source.path), file: &file.source };
         for finding in &file.findings {
             let basis = legal.short_basis(finding.rule);
             let help =
@@ -104,7 +125,7 @@ pub fn render_findings(result: &RunResult, opts: &Options) -> String {
 /// Longest line miette is asked to draw.
 const MAX_LINE: usize = 1_000;
 
-fn has_long_line(source: &crate::source::SourceFile, f: &Finding) -> bool {
+fn has_long_line(source: &SourceFile, f: &Finding) -> bool {
     std::iter::once(&f.span).chain(f.secondary.iter().map(|l| &l.span)).any(|span| {
         let (a, b) = (source.line_col(span.start).line, source.line_col(span.end).line);
         (a..=b).any(|line| source.line_text(line).len() > MAX_LINE)
@@ -113,22 +134,23 @@ fn has_long_line(source: &crate::source::SourceFile, f: &Finding) -> bool {
 
 /// A report for a finding on a very long line: location, message, an excerpt of at most 120
 /// characters around the span with a caret line, help.
-fn compact(source: &crate::source::SourceFile, f: &Finding, help: &str) -> String {
+fn compact(source: &SourceFile, f: &Finding, help: &str) -> String {
     let at = source.line_col(f.span.start);
-    let text = &source.text;
-    let mut start = f.span.start.saturating_sub(40);
-    while !text.is_char_boundary(start) {
-        start -= 1;
-    }
-    let mut end = (f.span.end.max(f.span.start) + 40).min(text.len()).max(start);
-    while !text.is_char_boundary(end) {
-        end += 1;
-    }
-    let excerpt: String =
-        text[start..end].chars().map(|c| if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c }).collect();
+    // The span's own line(s), cut to 40 bytes either side: `slice` keeps to the kept text and
+    // to character boundaries.
+    let line_start = source.line_start(at.line).unwrap_or(0);
+    let before = source.slice(f.span.start.saturating_sub(40).max(line_start)..f.span.start);
+    let start = f.span.start - before.len();
+    let after_end = f.span.end.max(f.span.start) + 40;
+    let window = source.slice(start..after_end);
+    let excerpt: String = window.chars().map(|c| if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c }).collect();
     let excerpt: String = excerpt.chars().take(120).collect();
-    let pad = text[start..f.span.start].chars().count();
-    let width = text[f.span.start..f.span.end.min(end)].chars().count().clamp(1, 120usize.saturating_sub(pad).max(1));
+    let pad = before.chars().count();
+    let width = source
+        .slice(f.span.start..f.span.end.min(start + window.len()))
+        .chars()
+        .count()
+        .clamp(1, 120usize.saturating_sub(pad).max(1));
     format!(
         "{rule}\n\n  × {msg}\n   ╭─[{path}:{line}:{col}]\n   │ …{excerpt}…\n   │  {spaces}{carets} {label}\n   ╰────\n  help: {help}\n",
         rule = f.rule,

@@ -68,6 +68,27 @@ pub struct CheckedFile {
     pub kind: DocumentKind,
 }
 
+/// Lines of context kept around each finding by [`CheckedFile::keep_finding_lines`]: miette
+/// shows one, and reads one more past an empty span.
+pub const CONTEXT_LINES: usize = 2;
+
+impl CheckedFile {
+    /// Drop the text except the lines around findings (all of it when there are none), so a
+    /// run holds a few lines per finding however many and however large the files are. Every
+    /// reporter gives the same output afterwards.
+    pub fn keep_finding_lines(&mut self) {
+        if self.findings.is_empty() {
+            self.source.release_text();
+        } else {
+            let spans = self
+                .findings
+                .iter()
+                .flat_map(|f| std::iter::once(f.span.clone()).chain(f.secondary.iter().map(|l| l.span.clone())));
+            self.source.retain_lines(spans, CONTEXT_LINES);
+        }
+    }
+}
+
 /// Everything a run produced.
 pub struct RunResult {
     /// Files checked, sorted by path.

@@ -165,14 +165,17 @@ pub fn unlintable(bytes: &[u8]) -> Option<String> {
     if !utf16 && head.contains(&0) {
         return Some("binary file (contains NUL bytes), skipped".into());
     }
-    let depth = max_nesting(bytes);
+    // Cheap bounds first: the depth cannot exceed the number of `<`, and a tag needs two bytes an
+    // attribute; almost every file is ruled out without scanning its tags.
+    let depth = if memchr::memchr_iter(b'<', bytes).count() > MAX_NESTING { max_nesting(bytes) } else { 0 };
     if depth > MAX_NESTING {
         return Some(format!(
             "elements nested more than {MAX_NESTING} deep (about {depth}): not a real template, skipped (the HTML \
              parser's time grows with the square of the depth)"
         ));
     }
-    if let Some(n) = max_attributes_in_a_tag(bytes)
+    if bytes.len() > 2 * MAX_ATTRIBUTES
+        && let Some(n) = max_attributes_in_a_tag(bytes)
         && n > MAX_ATTRIBUTES
     {
         return Some(format!(
@@ -207,8 +210,8 @@ fn max_nesting(bytes: &[u8]) -> usize {
         if name_len == 0 || !bytes[name_start].is_ascii_alphabetic() {
             continue;
         }
-        let name = bytes[name_start..name_start + name_len].to_ascii_lowercase();
-        if NON_NESTING.contains(&name.as_slice()) {
+        let name = &bytes[name_start..name_start + name_len];
+        if NON_NESTING.iter().any(|n| n.eq_ignore_ascii_case(name)) {
             continue;
         }
         if closing {

@@ -1,6 +1,8 @@
 //! Email service provider merge tags from `rules/esp.toml`.
 
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use regex::{Regex, RegexBuilder};
+use regex_automata::meta;
+use regex_automata::{Input, PatternSet};
 use serde::Deserialize;
 
 const BUILTIN: &str = include_str!("../rules/esp.toml");
@@ -32,9 +34,9 @@ struct Pattern {
 #[derive(Debug)]
 pub struct EspTags {
     pub entries: Vec<EspEntry>,
-    unsub_set: RegexSet,
+    unsub_set: meta::Regex,
     unsub: Vec<Pattern>,
-    marker_set: RegexSet,
+    marker_set: meta::Regex,
     markers: Vec<Pattern>,
 }
 
@@ -66,7 +68,7 @@ impl EspTags {
     }
 
     pub fn from_entries(entries: Vec<EspEntry>) -> Result<EspTags, String> {
-        let compile = |pick: fn(&EspEntry) -> &Vec<String>| -> Result<(RegexSet, Vec<Pattern>), String> {
+        let compile = |pick: fn(&EspEntry) -> &Vec<String>| -> Result<(meta::Regex, Vec<Pattern>), String> {
             let mut pats = Vec::new();
             let mut srcs = Vec::new();
             for (i, e) in entries.iter().enumerate() {
@@ -83,7 +85,7 @@ impl EspTags {
                     srcs.push(p.to_string());
                 }
             }
-            let set = RegexSetBuilder::new(&srcs).case_insensitive(true).build().map_err(|e| e.to_string())?;
+            let set = set_of(&srcs)?;
             Ok((set, pats))
         };
         let (unsub_set, unsub) = compile(|e| &e.unsubscribe)?;
@@ -91,10 +93,12 @@ impl EspTags {
         Ok(EspTags { entries, unsub_set, unsub, marker_set, markers })
     }
 
-    fn find<'a>(&'a self, set: &RegexSet, pats: &'a [Pattern], text: &str) -> Vec<TagHit<'a>> {
+    fn find<'a>(&'a self, set: &meta::Regex, pats: &'a [Pattern], text: &str) -> Vec<TagHit<'a>> {
         let mut out = Vec::new();
-        for idx in set.matches(text).iter() {
-            let p = &pats[idx];
+        let mut matched = PatternSet::new(set.pattern_len());
+        set.which_overlapping_matches(&Input::new(text), &mut matched);
+        for idx in matched.iter() {
+            let p = &pats[idx.as_usize()];
             let e = &self.entries[p.esp];
             for m in p.re.find_iter(text) {
                 out.push(TagHit { esp: &e.name, marketing: e.marketing, start: m.start(), end: m.end() });
@@ -116,6 +120,18 @@ impl EspTags {
 }
 
 /// Replace `\b` (not `\\b`) with the ASCII word boundary `(?-u:\b)`.
+/// One automaton answering which of `patterns` occur anywhere in a text. The literal prefilter
+/// the regex crate would pick for ~100 case-insensitive patterns is an Aho-Corasick NFA over
+/// hundreds of case variants that fires on every `{{`; scanning with the lazy DFA alone is
+/// several times faster (perf: the prefilter was 12% of a cold run, the DFA 2%).
+fn set_of(patterns: &[String]) -> Result<meta::Regex, String> {
+    meta::Builder::new()
+        .configure(meta::Config::new().auto_prefilter(false).match_kind(regex_automata::MatchKind::All))
+        .syntax(regex_automata::util::syntax::Config::new().case_insensitive(true))
+        .build_many(patterns)
+        .map_err(|e| e.to_string())
+}
+
 fn ascii_boundaries(p: &str) -> String {
     let mut out = String::with_capacity(p.len() + 16);
     let mut chars = p.chars().peekable();

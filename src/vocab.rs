@@ -243,6 +243,10 @@ impl Vocabulary {
                 }
             }
         }
+        // The builder picks a contiguous NFA for this many patterns. A full DFA was tried and
+        // lost on every count (perf, 4,000-file bench corpus): building it took 3% of a cold
+        // run, scanning went from 6% to 10% (its table does not stay in cache) and the peak
+        // memory grew by 14 MB.
         let ac = AhoCorasickBuilder::new()
             .match_kind(MatchKind::Standard)
             .build(&patterns)

@@ -483,6 +483,7 @@ fn cli_writes_html_and_markdown_reports_with_sources() {
     let md = std::fs::read_to_string(&md).unwrap();
     assert!(md.contains("**Score: 85 / 100 · Grade B**"), "{md}");
     assert!(md.contains("| `pre-ticked-consent` |"), "{md}");
+    assert!(md.contains("| `/newsletter.html` | 70 | 3 |"), "pages by path, worst first: {md}");
 }
 
 #[test]

@@ -349,6 +349,7 @@ pub fn source_file_name(index: usize, location: &str) -> String {
         .collect();
     slug.truncate(80);
     let slug = slug.trim_matches(['_', '.']);
+    let slug = slug.strip_suffix(".html").or_else(|| slug.strip_suffix(".htm")).unwrap_or(slug);
     format!("{:03}-{}.html.txt", index + 1, if slug.is_empty() { "page" } else { slug })
 }
 
@@ -389,5 +390,6 @@ mod tests {
         assert_eq!(source_file_name(9, "https://x.test/"), "010-x.test.html.txt");
         assert_eq!(source_file_name(1, "///"), "002-page.html.txt");
         assert!(source_file_name(2, &"a".repeat(500)).len() < 100);
+        assert_eq!(source_file_name(3, "http://x.test/about.html"), "004-x.test_about.html.txt");
     }
 }

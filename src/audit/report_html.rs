@@ -271,9 +271,9 @@ fn pages_table(o: &mut String, audit: &Audit, s: &Summary) {
             notes.push("nofollow: links not followed".into());
         }
         let name = if file.findings.is_empty() {
-            esc(&info.location)
+            esc(summary::short_location(audit, &info.location))
         } else {
-            format!("<a href=\"#page-{i}\">{}</a>", esc(&info.location))
+            format!("<a href=\"#page-{i}\">{}</a>", esc(summary::short_location(audit, &info.location)))
         };
         let _ = writeln!(
             o,
@@ -307,7 +307,7 @@ fn findings(o: &mut String, audit: &Audit, s: &Summary, sources: Option<&str>) {
         let _ = writeln!(
             o,
             "<h3 id=\"page-{i}\">{} <span class=\"muted\">· {} · score {}</span></h3>",
-            esc(&info.location),
+            esc(summary::short_location(audit, &info.location)),
             plural(file.findings.len(), "finding"),
             score::page_score(&file.findings)
         );

@@ -87,7 +87,7 @@ fn pages(o: &mut String, audit: &Audit, s: &Summary) {
         let _ = writeln!(
             o,
             "| {} | {} | {} | {} |",
-            code(&info.location, true),
+            code(summary::short_location(audit, &info.location), true),
             score::page_score(&file.findings),
             file.findings.len(),
             text(&notes.join("; "))
@@ -107,7 +107,7 @@ fn findings(o: &mut String, audit: &Audit, s: &Summary, sources: Option<&str>) {
         if file.findings.is_empty() {
             continue;
         }
-        let _ = writeln!(o, "### {}\n", code(&info.location, false));
+        let _ = writeln!(o, "### {}\n", code(summary::short_location(audit, &info.location), false));
         if let Some(dir) = sources {
             let _ = writeln!(
                 o,

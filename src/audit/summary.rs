@@ -89,6 +89,19 @@ pub fn summarise(audit: &Audit) -> Summary {
     }
 }
 
+/// A page's location as shown in a report: the path alone when it is on the audited origin.
+pub fn short_location<'a>(audit: &Audit, location: &'a str) -> &'a str {
+    let Some(origin) =
+        url::Url::parse(&audit.target).ok().filter(|u| u.has_host()).map(|u| u.origin().ascii_serialization())
+    else {
+        return location;
+    };
+    match location.strip_prefix(origin.as_str()) {
+        Some(path) if path.starts_with('/') => path,
+        _ => location,
+    }
+}
+
 /// Whether a page has something the rules judge: a form or an email.
 pub fn judged(f: &crate::report::CheckedFile) -> bool {
     f.kind.page || f.kind.email.is_some()

@@ -166,7 +166,7 @@ struct AuditArgs {
     /// Seconds between the starts of two requests (raised to robots.txt's Crawl-delay).
     #[arg(long, default_value_t = 0.5, value_name = "SECONDS")]
     delay: f64,
-    /// Requests in flight at once.
+    /// Requests in flight at once (1 to 16).
     #[arg(long, default_value_t = 2, value_name = "N")]
     concurrency: usize,
     /// Seconds one request (or one page render) may take.
@@ -810,7 +810,7 @@ fn audit(args: AuditArgs) -> ExitCode {
         max_pages: args.max_pages,
         max_depth: args.max_depth,
         delay,
-        concurrency: args.concurrency.max(1),
+        concurrency: args.concurrency.clamp(1, 16),
         timeout,
         retries: args.retries,
         max_size,

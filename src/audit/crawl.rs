@@ -14,6 +14,8 @@ use super::{AuditOptions, Event, Progress};
 
 /// How many redirects one fetch follows.
 const MAX_REDIRECTS: usize = 10;
+/// The longest wait before a retry.
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
 /// Bounds on what sitemaps can add.
 const MAX_SITEMAP_FILES: usize = 20;
 const MAX_SITEMAP_URLS: usize = 50_000;
@@ -161,7 +163,7 @@ impl<'a> Crawler<'a> {
                 Err(_) => true,
             };
             if retryable && attempt < self.opts.retries {
-                std::thread::sleep(self.opts.backoff * 2u32.saturating_pow(attempt));
+                std::thread::sleep((self.opts.backoff * 2u32.saturating_pow(attempt)).min(MAX_BACKOFF));
                 attempt += 1;
                 continue;
             }

@@ -17,20 +17,10 @@ use super::{Audit, score, source_file_name};
 use crate::finding::{Finding, Severity};
 use crate::legal::Legal;
 
-/// Escape for text and attribute values.
+/// Escape for text and attribute values (the XML escaping of the machine formats, which is
+/// also right for HTML).
 pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    crate::report::text::xml_escape(s)
 }
 
 /// Our own rule documentation as HTML; raw HTML in it is shown as text, links stay links only
@@ -257,19 +247,7 @@ fn pages_table(o: &mut String, audit: &Audit, s: &Summary) {
         let (file, info) = (&audit.result.files[i], &audit.pages[i]);
         let ps = score::page_score(&file.findings);
         let count = |sev| file.findings.iter().filter(|f| f.severity == sev).count();
-        let mut notes = Vec::new();
-        if info.rendered {
-            notes.push("rendered".to_string());
-        }
-        if let Some(why) = info.script_rendered.as_ref().filter(|_| !info.rendered) {
-            notes.push(format!("looks script-rendered: {why}"));
-        }
-        if info.truncated {
-            notes.push("cut at the size limit".into());
-        }
-        if info.nofollow {
-            notes.push("nofollow: links not followed".into());
-        }
+        let notes = summary::page_notes(info);
         let name = if file.findings.is_empty() {
             esc(summary::short_location(audit, &info.location))
         } else {
@@ -451,7 +429,7 @@ mod tests {
 
     #[test]
     fn escaping_and_markdown() {
-        assert_eq!(esc("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(esc("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;");
         let html = markdown("Use `<input checked>` and <script>alert(1)</script>");
         assert!(!html.contains("<script>"), "{html}");
         assert!(html.contains("<code>&lt;input checked&gt;</code>"), "{html}");

@@ -74,16 +74,7 @@ fn pages(o: &mut String, audit: &Audit, s: &Summary) {
     o.push_str("## Pages, worst first\n\n| Page | Score | Findings | Notes |\n|---|---:|---:|---|\n");
     for &i in &s.worst_first {
         let (file, info) = (&audit.result.files[i], &audit.pages[i]);
-        let mut notes = Vec::new();
-        if info.rendered {
-            notes.push("rendered".to_string());
-        }
-        if let Some(why) = info.script_rendered.as_ref().filter(|_| !info.rendered) {
-            notes.push(format!("looks script-rendered: {why}"));
-        }
-        if info.truncated {
-            notes.push("cut at the size limit".into());
-        }
+        let notes = summary::page_notes(info);
         let _ = writeln!(
             o,
             "| {} | {} | {} | {} |",

@@ -102,6 +102,24 @@ pub fn short_location<'a>(audit: &Audit, location: &'a str) -> &'a str {
     }
 }
 
+/// Short notes on how a page was audited, for the pages table.
+pub fn page_notes(info: &super::PageInfo) -> Vec<String> {
+    let mut notes = Vec::new();
+    if info.rendered {
+        notes.push("rendered".to_string());
+    }
+    if let Some(why) = info.script_rendered.as_ref().filter(|_| !info.rendered) {
+        notes.push(format!("looks script-rendered: {why}"));
+    }
+    if info.truncated {
+        notes.push("cut at the size limit".into());
+    }
+    if info.nofollow {
+        notes.push("nofollow: links not followed".into());
+    }
+    notes
+}
+
 /// Whether a page has something the rules judge: a form or an email.
 pub fn judged(f: &crate::report::CheckedFile) -> bool {
     f.kind.page || f.kind.email.is_some()

@@ -460,6 +460,10 @@ fn cli_writes_html_and_markdown_reports_with_sources() {
     assert!(stderr.contains("Audited 7 pages"), "{stderr}");
     assert!(stderr.contains("score 85/100, grade B"), "{stderr}");
     assert!(stderr.contains("app.html looks rendered by JavaScript"), "{stderr}");
+    assert!(
+        !stderr.contains('\r') && !stderr.contains('\u{1b}'),
+        "no progress bar when stderr is not a terminal: {stderr:?}"
+    );
 
     let html = std::fs::read_to_string(&report).unwrap();
     assert!(html.contains(r#"id="score">85<"#), "score in the report");

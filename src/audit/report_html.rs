@@ -435,4 +435,30 @@ mod tests {
         assert!(html.contains("<code>&lt;input checked&gt;</code>"), "{html}");
         assert_eq!(capitalise("consent box"), "Consent box");
     }
+
+    #[test]
+    fn page_content_is_escaped_and_nothing_is_loaded() {
+        let text = "<script>alert(1)</script>\n<form><label><input type=checkbox name=news checked> Send me news</label></form>\n<img src=\"https://tracker.test/x.gif\">\n";
+        let source = crate::source::SourceFile::from_text("http://a.test/<u>", text);
+        let report = crate::lint::Linter::default().check(&source);
+        assert!(!report.findings.is_empty());
+        let kind = report.kind;
+        let audit = Audit {
+            target: "http://a.test/".into(),
+            result: crate::report::RunResult {
+                files: vec![crate::report::CheckedFile { source, findings: report.findings, kind }],
+                errors: vec![("http://a.test/\"><script>".into(), "HTTP 500 <marquee>".into())],
+                elapsed: std::time::Duration::ZERO,
+            },
+            pages: vec![super::super::PageInfo { location: "http://a.test/<u>".into(), ..Default::default() }],
+            skipped: vec![("http://a.test/<x>".into(), "not HTML (<blink>)".into())],
+            rendered: false,
+        };
+        let html = render(&audit, Some("report-sources"));
+        assert!(!html.contains("<script"), "page text must be escaped");
+        assert!(!html.contains("<u>"), "locations are escaped");
+        assert!(!html.contains("<marquee") && !html.contains("<x>") && !html.contains("<blink"), "reasons are escaped");
+        assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "the excerpt shows the script as text");
+        assert!(!html.contains("src=\"http"), "nothing is loaded from elsewhere");
+    }
 }

@@ -47,6 +47,8 @@ enum Command {
     },
     /// List the email service providers whose merge tags are recognised.
     Esps,
+    /// Audit a live site (crawled) or a downloaded site / source tree, with a client report.
+    Audit(AuditArgs),
     /// Write a commented starter consentlint.toml in the current directory.
     Init {
         /// Overwrite an existing consentlint.toml.
@@ -145,6 +147,71 @@ struct CheckArgs {
     verbose: bool,
 }
 
+#[derive(Debug, Args)]
+struct AuditArgs {
+    /// A URL to crawl (http:// or https://) or a directory (a downloaded site or a source tree).
+    target: String,
+    /// Write the client report here: `.html` (one self-contained file) or `.md`. The linted
+    /// page sources are saved next to it, in `<report name>-sources/`.
+    #[arg(long, value_name = "PATH")]
+    report: Option<PathBuf>,
+    /// Output format for the findings on stdout (the same formats as `check`).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Stop after requesting this many pages.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    max_pages: usize,
+    /// Follow links at most this many steps from the start page (sitemap pages are 1 step).
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    max_depth: usize,
+    /// Seconds between the starts of two requests (raised to robots.txt's Crawl-delay).
+    #[arg(long, default_value_t = 0.5, value_name = "SECONDS")]
+    delay: f64,
+    /// Requests in flight at once (1 to 16).
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    concurrency: usize,
+    /// Seconds one request (or one page render) may take.
+    #[arg(long, default_value_t = 15.0, value_name = "SECONDS")]
+    timeout: f64,
+    /// Extra tries after a network error, HTTP 429 or 5xx, waiting 0.5s, 1s, 2s, ... between.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    retries: u32,
+    /// Cut responses (and skip files) larger than this, e.g. 5MB.
+    #[arg(long, default_value = "5MB", value_name = "SIZE")]
+    max_size: String,
+    /// Also crawl, and follow redirects to, this origin (e.g. https://shop.example.com).
+    /// Repeatable.
+    #[arg(long, value_name = "ORIGIN")]
+    allow_origin: Vec<String>,
+    /// Do not seed the crawl from sitemap.xml.
+    #[arg(long)]
+    no_sitemap: bool,
+    /// The User-Agent header to send.
+    #[arg(long, value_name = "TEXT")]
+    user_agent: Option<String>,
+    /// Lint the DOM after JavaScript ran, as a real headless Chromium renders it.
+    #[arg(long)]
+    render: bool,
+    /// The Chromium to run for --render [default: $CONSENTLINT_CHROMIUM, else chromium on PATH].
+    #[arg(long, value_name = "PATH")]
+    chromium: Option<PathBuf>,
+    /// Only run these rules (comma-separated names).
+    #[arg(long, value_delimiter = ',', value_name = "RULE")]
+    select: Vec<String>,
+    /// Use this configuration file instead of discovering consentlint.toml.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Ignore any configuration file.
+    #[arg(long)]
+    no_config: bool,
+    /// When to exit with status 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    fail_on: FailOn,
+    /// No progress bar and no summary on stderr.
+    #[arg(short, long)]
+    quiet: bool,
+}
+
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -154,6 +221,7 @@ pub fn run() -> ExitCode {
         Some(Command::Rule { name }) => show_rule(&name),
         Some(Command::Init { force }) => init(force),
         Some(Command::Esps) => list_esps(),
+        Some(Command::Audit(args)) => audit(args),
     }
 }
 
@@ -256,19 +324,26 @@ fn render_config_error(e: &ConfigError) {
 }
 
 fn load_config(args: &CheckArgs) -> Result<Config, ExitCode> {
+    let start = match args.paths.first() {
+        Some(p) if p.as_os_str() != "-" => Some(p.clone()),
+        _ => args.stdin_filename.clone(),
+    };
+    load_config_at(args.no_config, args.config.as_ref(), start)
+}
+
+/// `--no-config`, `--config PATH`, or the configuration found going up from `start` (else
+/// from the current directory).
+fn load_config_at(no_config: bool, config: Option<&PathBuf>, start: Option<PathBuf>) -> Result<Config, ExitCode> {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let found = if args.no_config {
+    let found = if no_config {
         None
-    } else if let Some(p) = &args.config {
+    } else if let Some(p) = config {
         if !p.is_file() {
             return Err(usage_error(format!("{}: no such configuration file", p.display())));
         }
         Some(p.clone())
     } else {
-        let start = match args.paths.first() {
-            Some(p) if p.as_os_str() != "-" => p.clone(),
-            _ => args.stdin_filename.clone().unwrap_or_else(|| cwd.clone()),
-        };
+        let start = start.unwrap_or_else(|| cwd.clone());
         Config::discover(&start).or_else(|| Config::discover(&cwd))
     };
     match found {
@@ -703,4 +778,179 @@ fn check_one(linter: &Linter, cache: Option<&Cache>, c: &walk::Candidate, keep: 
             )
         }
     }
+}
+
+/// `consentlint audit URL|DIR`.
+fn audit(args: AuditArgs) -> ExitCode {
+    use crate::audit::{self, AuditOptions, Event};
+    for name in &args.select {
+        if crate::rules::find(name).is_none() {
+            return usage_error(format!("unknown rule `{name}` in --select; rules are: {}", rule_names()));
+        }
+    }
+    let Some(max_size) = crate::config::parse_size(&args.max_size) else {
+        return usage_error(format!("--max-size {:?}: expected a size like 500KB or 5MB", args.max_size));
+    };
+    let seconds = |name: &str, v: f64| {
+        if v.is_finite() && (0.0..=86_400.0).contains(&v) {
+            Ok(std::time::Duration::from_secs_f64(v))
+        } else {
+            Err(usage_error(format!("{name} {v}: expected seconds between 0 and 86400")))
+        }
+    };
+    let (delay, timeout) = match (seconds("--delay", args.delay), seconds("--timeout", args.timeout)) {
+        (Ok(d), Ok(t)) => (d, t),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let report_kind = match &args.report {
+        None => None,
+        Some(p) => match p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("html" | "htm") => Some(true),
+            Some("md" | "markdown") => Some(false),
+            _ => return usage_error(format!("--report {}: name it .html or .md", p.display())),
+        },
+    };
+    let user_agent = args.user_agent.clone().unwrap_or_else(audit::default_user_agent);
+    let renderer = if args.render {
+        let Some(program) = args.chromium.clone().or_else(audit::render::find_chromium) else {
+            return usage_error(
+                "--render needs Chromium: install it (Debian/Ubuntu: apt-get install chromium) or name it with --chromium PATH",
+            );
+        };
+        Some(audit::render::Renderer {
+            program,
+            timeout: timeout.max(std::time::Duration::from_secs(30)),
+            user_agent: user_agent.clone(),
+        })
+    } else {
+        None
+    };
+    let opts = AuditOptions {
+        max_pages: args.max_pages,
+        max_depth: args.max_depth,
+        delay,
+        concurrency: args.concurrency.clamp(1, 16),
+        timeout,
+        retries: args.retries,
+        max_size,
+        allow_origins: args.allow_origin.clone(),
+        sitemap: !args.no_sitemap,
+        user_agent,
+        renderer,
+        ..AuditOptions::default()
+    };
+    let is_url = audit::is_url(&args.target);
+    let start = (!is_url).then(|| PathBuf::from(&args.target));
+    let config = match load_config_at(args.no_config, args.config.as_ref(), start) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let mut linter = match Linter::new(config) {
+        Ok(l) => l,
+        Err(e) => return usage_error(format!("configuration: {e}")),
+    };
+    if !args.select.is_empty() {
+        linter.select = Some(args.select.clone());
+    }
+
+    // A progress bar on stderr, only on a terminal.
+    let bar = if !args.quiet && std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {wide_msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let progress = |e: Event<'_>| match e {
+        Event::Length(n) => bar.set_length(n as u64),
+        Event::Done(what) => {
+            bar.inc(1);
+            bar.set_message(what.to_string());
+        }
+    };
+    let result = if is_url {
+        audit::audit_url(&linter, &args.target, &opts, &progress)
+    } else {
+        let dir = PathBuf::from(&args.target);
+        if dir.is_dir() {
+            Ok(audit::audit_dir(&linter, &dir, &opts, &progress))
+        } else {
+            Err(format!("{}: not a directory or an http(s) URL", args.target))
+        }
+    };
+    bar.finish_and_clear();
+    let audit = match result {
+        Ok(a) => a,
+        Err(e) => return usage_error(e),
+    };
+
+    if let (Some(path), Some(html)) = (&args.report, report_kind) {
+        let stem = path.file_stem().map_or_else(|| "report".into(), |s| s.to_string_lossy().into_owned());
+        let sources_name = format!("{stem}-sources");
+        let sources_dir = path.with_file_name(&sources_name);
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+            && let Err(e) = std::fs::create_dir_all(dir)
+        {
+            return usage_error(format!("cannot create {}: {}", dir.display(), walk::io_reason(&e)));
+        }
+        if let Err(e) = audit::save_sources(&audit, &sources_dir) {
+            return usage_error(e);
+        }
+        let text = if html {
+            audit::report_html::render(&audit, Some(&sources_name))
+        } else {
+            audit::report_md::render(&audit, Some(&sources_name))
+        };
+        if let Err(e) = crate::fsutil::write_atomic(path, text.as_bytes()) {
+            return usage_error(format!("cannot write {}: {}", path.display(), walk::io_reason(&e)));
+        }
+    }
+
+    let summary = audit::summary::summarise(&audit);
+    let opts = report::human::Options { color: false, width: 100 };
+    let text = if matches!(args.format, Format::Human) {
+        report::human::render_findings(&audit.result, &opts)
+    } else {
+        report::render(args.format, &audit.result, &opts)
+    };
+    out(&text);
+    if !args.quiet {
+        for (path, reason) in &audit.result.errors {
+            eprintln!("error: {}: {reason}", report::display_path(path));
+        }
+        for (what, reason) in &audit.skipped {
+            eprintln!("skipped: {what}: {reason}");
+        }
+        for p in audit.pages.iter().filter(|p| !p.rendered) {
+            if let Some(why) = &p.script_rendered {
+                eprintln!("note: {} looks rendered by JavaScript ({why}); try --render", p.location);
+            }
+        }
+        eprintln!(
+            "Audited {} page{} in {:.1}s: {} error{}, {} warning{}; score {}/100, grade {}{}",
+            summary.pages,
+            plural(summary.pages),
+            audit.result.elapsed.as_secs_f64(),
+            summary.errors,
+            plural(summary.errors),
+            summary.warnings,
+            plural(summary.warnings),
+            summary.score,
+            summary.grade,
+            args.report.as_ref().map_or_else(String::new, |p| format!("; report: {}", p.display()))
+        );
+    }
+    // The run failed when nothing could be audited at all (e.g. the start URL is down).
+    if audit.result.files.is_empty() && !audit.result.errors.is_empty() {
+        return ExitCode::from(2);
+    }
+    let fail = match args.fail_on {
+        FailOn::Error => summary.errors > 0,
+        FailOn::Warning => summary.errors + summary.warnings > 0,
+        FailOn::Never => false,
+    };
+    if fail { ExitCode::from(1) } else { ExitCode::SUCCESS }
 }

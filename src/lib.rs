@@ -3,6 +3,7 @@
 //! Data flows one way: walk → decode → mask templates → parse with source map → classify →
 //! rules → findings → sort → report. Only `report` and `cli` write to stdout/stderr.
 
+pub mod audit;
 pub mod baseline;
 pub mod cache;
 pub mod cli;

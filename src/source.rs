@@ -64,6 +64,22 @@ impl SourceFile {
         SourceFile { path, text, encoding, offset_map, line_starts, segments: Vec::new() }
     }
 
+    /// Decode a document fetched over HTTP: a BOM wins, then the `charset` of the
+    /// Content-Type header (the transport beats `<meta charset>` in the HTML spec), then what
+    /// [`SourceFile::decode`] does. An unknown charset label is ignored.
+    pub fn decode_with_charset(path: PathBuf, bytes: Vec<u8>, charset: Option<&str>) -> SourceFile {
+        let declared = charset.and_then(|c| Encoding::for_label(c.trim().trim_matches('"').as_bytes()));
+        match declared {
+            Some(enc) if Encoding::for_bom(&bytes).is_none() => {
+                let (text, encoding, offset_map) =
+                    if enc == UTF_8 { utf8_or_lossy(bytes) } else { decode_with_map(&bytes, enc) };
+                let line_starts = line_starts(&text);
+                SourceFile { path, text, encoding, offset_map, line_starts, segments: Vec::new() }
+            }
+            _ => SourceFile::decode(path, bytes),
+        }
+    }
+
     /// A file known to have nothing to report (from the cache): its path only, no text.
     pub fn without_text(path: PathBuf) -> SourceFile {
         SourceFile {
@@ -447,6 +463,20 @@ mod tests {
 
     fn decode(bytes: &[u8]) -> SourceFile {
         SourceFile::decode(PathBuf::from("t.html"), bytes.to_vec())
+    }
+
+    #[test]
+    fn http_charset_beats_meta_and_bom_beats_both() {
+        let bytes = b"<meta charset=\"utf-8\"><p>caf\xe9</p>".to_vec();
+        let f = SourceFile::decode_with_charset("x".into(), bytes.clone(), Some("ISO-8859-1"));
+        assert!(f.text.contains("caf\u{e9}"), "{}", f.text);
+        assert_eq!(f.file_offset(f.text.len()), bytes.len());
+        let f = SourceFile::decode_with_charset("x".into(), bytes.clone(), Some("no-such-charset"));
+        assert!(f.text.contains('\u{fffd}'));
+        let mut bom = b"\xef\xbb\xbf".to_vec();
+        bom.extend_from_slice("\u{e9}".as_bytes());
+        let f = SourceFile::decode_with_charset("x".into(), bom, Some("windows-1252"));
+        assert!(f.text.ends_with('\u{e9}'));
     }
 
     #[test]

@@ -92,7 +92,7 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 /// Plain text shown as written, also inside a table cell.
-fn text(s: &str) -> String {
+pub(crate) fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in one_line(s).chars() {
         if matches!(c, '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '&' | '!' | '#') {
@@ -106,7 +106,7 @@ fn text(s: &str) -> String {
 /// A code span holding `s` literally: the fence is one backtick longer than the longest run of
 /// backticks inside, padded with spaces when `s` starts or ends with a backtick; `|` is escaped
 /// for the table parser (`in_table`), which removes the backslash before the code span is read.
-fn code(s: &str, in_table: bool) -> String {
+pub(crate) fn code(s: &str, in_table: bool) -> String {
     let s = one_line(s);
     let s = if in_table { s.replace('|', "\\|") } else { s };
     let mut longest = 0;

@@ -11,7 +11,7 @@ pub mod jsonl;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
-mod text;
+pub(crate) mod text;
 
 /// Output formats (`--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]

@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::config::{Config, FileSettings};
 use crate::context::Context;
 use crate::document::{Classifier, DocumentKind};
-use crate::esp::{EspEntry, EspTags};
+use crate::esp::EspTags;
 use crate::finding::Finding;
 use crate::html::Document;
 use crate::rules::RULES;
@@ -79,17 +79,9 @@ impl Linter {
             let v = Vocabulary::build(&files).map_err(|e| e.to_string())?;
             Lazy::Given(&*Box::leak(Box::new(v)))
         };
-        let esp = if config.esp_unsubscribe.is_empty() && config.esp_markers.is_empty() {
-            Lazy::Builtin(EspTags::builtin)
-        } else {
-            let extra = EspEntry {
-                name: "consentlint.toml".into(),
-                docs: String::new(),
-                marketing: config.esp_marketing,
-                unsubscribe: config.esp_unsubscribe.clone(),
-                markers: config.esp_markers.clone(),
-            };
-            Lazy::Given(&*Box::leak(Box::new(EspTags::builtin_with(extra)?)))
+        let esp = match &config.esp {
+            None => Lazy::Builtin(EspTags::builtin),
+            Some(extra) => Lazy::Given(&*Box::leak(Box::new(EspTags::builtin_with(extra.clone())?))),
         };
         Ok(Linter { vocab, esp, config, select: None })
     }

@@ -16,6 +16,7 @@ pub mod fsutil;
 pub mod html;
 pub mod legal;
 pub mod lint;
+pub mod mime;
 pub mod report;
 pub mod rules;
 pub mod source;

@@ -20,6 +20,9 @@ pub struct SourceFile {
     offset_map: Option<Vec<u32>>,
     /// Byte offset (into `text`) of the start of each line.
     line_starts: Vec<u32>,
+    /// The file's bytes, kept only for an email message (`.eml`) that is not valid UTF-8: its
+    /// parts are decoded from the bytes, not from `text`.
+    raw: Option<Vec<u8>>,
 }
 
 /// A 1-based position: line and column in characters.
@@ -34,14 +37,36 @@ impl SourceFile {
     /// declaration in the first 1024 bytes, else Windows-1252 (the web's legacy default).
     /// Invalid sequences become U+FFFD; decoding never fails.
     pub fn decode(path: PathBuf, bytes: Vec<u8>) -> SourceFile {
+        let keep = crate::mime::is_message_path(&path) && std::str::from_utf8(&bytes).is_err();
+        let raw = keep.then(|| bytes.clone());
         let (text, encoding, offset_map) = decode_bytes(bytes);
         let line_starts = line_starts(&text);
-        SourceFile { path, text, encoding, offset_map, line_starts }
+        SourceFile { path, text, encoding, offset_map, line_starts, raw }
+    }
+
+    /// The file's original bytes (for UTF-8 files, the text itself).
+    pub fn bytes(&self) -> &[u8] {
+        self.raw.as_deref().unwrap_or(self.text.as_bytes())
+    }
+
+    /// Map a byte offset in the original file to the offset in `text` of the character that
+    /// byte belongs to (the inverse of `file_offset`).
+    pub fn text_offset(&self, file_offset: usize) -> usize {
+        match &self.offset_map {
+            None => file_offset.min(self.text.len()),
+            Some(map) => {
+                let idx = match map.binary_search(&(file_offset as u32)) {
+                    Ok(i) => i,
+                    Err(i) => i.saturating_sub(1),
+                };
+                self.text.char_indices().nth(idx).map_or(self.text.len(), |(o, _)| o)
+            }
+        }
     }
 
     /// A file known to have nothing to report (from the cache): its path only, no text.
     pub fn without_text(path: PathBuf) -> SourceFile {
-        SourceFile { path, text: String::new(), encoding: UTF_8, offset_map: None, line_starts: vec![0] }
+        SourceFile { path, text: String::new(), encoding: UTF_8, offset_map: None, line_starts: vec![0], raw: None }
     }
 
     /// A file built from a string (tests, stdin).
@@ -91,6 +116,7 @@ impl SourceFile {
         self.text = String::new();
         self.offset_map = None;
         self.line_starts = vec![0];
+        self.raw = None;
     }
 
     /// Byte offset (in `text`) where line `line` (1-based) starts.
@@ -177,6 +203,13 @@ fn looks_mostly_utf8(bytes: &[u8]) -> bool {
         }
     }
     valid_multibyte > invalid
+}
+
+/// Decode `bytes` with `enc` (a BOM of `enc` skipped); returns the text and, for each character,
+/// the offset in `bytes` of its first byte.
+pub(crate) fn decode_mapped(bytes: &[u8], enc: &'static Encoding) -> (String, Vec<u32>) {
+    let (text, _, map) = decode_with_map(bytes, enc);
+    (text, map.unwrap_or_default())
 }
 
 /// Decode with `enc`, recording the file offset of each decoded character. The decoder is

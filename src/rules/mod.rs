@@ -42,6 +42,11 @@ pub trait Rule: Sync + Send {
 
     /// Called once per file.
     fn check_document(&self, _ctx: &Context<'_>, _out: &mut Vec<Finding>) {}
+
+    /// Called once per email message (`.eml`) with its header block. `ctx.source` is the whole
+    /// message file (header spans are file offsets: map them with `ctx.source.text_offset`),
+    /// `ctx.doc` is empty and `ctx.kind` is the message's kind.
+    fn check_headers(&self, _ctx: &Context<'_>, _msg: &crate::mime::Message, _out: &mut Vec<Finding>) {}
 }
 
 /// Every rule, in the order they are listed.

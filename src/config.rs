@@ -597,7 +597,7 @@ require-reason = true
 # Extra words, per language, for the lists in rules/vocab/*.toml
 # (marketing, sharing, profiling, consent, terms, privacy, privacy_url, unsubscribe,
 # unsubscribe_url, transactional, marketing_email, personal_data, search, yes, no,
-# negation, not_consent).
+# negation, not_consent, street, po_box).
 # [vocabulary.en]
 # privacy = ["legal notice"]
 # privacy_url = ["/legal/data"]

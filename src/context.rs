@@ -222,14 +222,30 @@ impl<'a> Context<'a> {
         self.vocab.has(text, c)
     }
 
-    /// Plain text: the first line with text on it (a document-level finding's anchor).
+    /// The text a reader sees (no script, style or head), whitespace collapsed.
+    pub fn visible_text(&self) -> String {
+        crate::document::visible_text(self.doc)
+    }
+
+    /// Where a finding about the whole HTML email points: the `<body>` start tag (or
+    /// `<mj-body>`, `<mjml>`, `<html>`, else the first element with a span).
+    pub fn body_anchor(&self) -> Range<usize> {
+        ["body", "mj-body", "mjml", "html"]
+            .iter()
+            .find_map(|name| self.doc.elements().find(|e| e.value().name() == *name && self.doc.span(*e).is_some()))
+            .or_else(|| self.doc.elements().find(|e| self.doc.span(*e).is_some()))
+            .map_or(0..0, |e| self.doc.anchor(e))
+    }
+
+    /// Plain text: the first line with live text on it, not a template comment (a
+    /// document-level finding's anchor).
     pub fn first_line(&self) -> Range<usize> {
         let text = self.text();
         let mut start = 0;
         for line in text.split_inclusive('\n') {
             let trimmed = line.trim_end();
             let lead = trimmed.len() - trimmed.trim_start().len();
-            if !trimmed.trim_start().is_empty() {
+            if !trimmed.trim_start().is_empty() && self.is_live(start + lead) {
                 return start + lead..start + trimmed.len();
             }
             start += line.len();

@@ -348,7 +348,7 @@ pub fn message_signals(kind: &mut DocumentKind, msg: &crate::mime::Message, voca
 }
 
 /// Body text a reader sees (no script/style/head), whitespace collapsed.
-fn visible_text(doc: &Document) -> String {
+pub(crate) fn visible_text(doc: &Document) -> String {
     let root = doc.root();
     let body = root.children().filter_map(ElementRef::wrap).find(|e| e.value().name() == "body").unwrap_or(root);
     let mut out = String::new();

@@ -145,9 +145,12 @@ impl Linter {
             Kind::Classify { msg, email_because } => {
                 let mut k = Classifier { vocab, esp }.classify(&source.path, &source.text, &doc, &templates, forced);
                 if let Some(why) = email_because {
-                    // The email kind was set here, not by the user's configuration: say why.
-                    for r in k.reasons.iter_mut().filter(|r| r.starts_with("forced to email")) {
-                        *r = why.clone();
+                    // The email kind was set here, not by the user's configuration: say why,
+                    // once.
+                    let said = k.reasons.contains(&why);
+                    k.reasons.retain(|r| !r.starts_with("forced to email"));
+                    if !said {
+                        k.reasons.insert(0, why);
                     }
                 }
                 if plain {

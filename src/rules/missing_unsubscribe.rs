@@ -30,15 +30,7 @@ impl Rule for MissingUnsubscribe {
         if has_unsubscribe(ctx) {
             return;
         }
-        let anchor = if ctx.plain {
-            ctx.first_line()
-        } else {
-            ["body", "mj-body", "mjml", "html"]
-                .iter()
-                .find_map(|name| ctx.doc.elements().find(|e| e.value().name() == *name && ctx.doc.span(*e).is_some()))
-                .or_else(|| ctx.doc.elements().find(|e| ctx.doc.span(*e).is_some()))
-                .map_or(0..0, |e| ctx.doc.anchor(e))
-        };
+        let anchor = if ctx.plain { ctx.first_line() } else { ctx.body_anchor() };
         let why = ctx.kind.reasons.iter().filter(|r| !r.contains("form")).cloned().collect::<Vec<_>>().join("; ");
         let mut f = finding(
             &META,

@@ -2,6 +2,8 @@
 //! `rules/<name>.md`. Register a rule by adding it to `RULES`.
 
 mod bundled_consent;
+mod missing_list_unsubscribe;
+mod missing_postal_address;
 mod missing_privacy_link;
 mod missing_unsubscribe;
 mod pre_ticked_consent;
@@ -55,6 +57,8 @@ pub static RULES: &[&dyn Rule] = &[
     &bundled_consent::BundledConsent,
     &missing_privacy_link::MissingPrivacyLink,
     &missing_unsubscribe::MissingUnsubscribe,
+    &missing_list_unsubscribe::MissingListUnsubscribe,
+    &missing_postal_address::MissingPostalAddress,
     &unused_suppression::UnusedSuppression,
 ];
 

@@ -258,7 +258,8 @@ impl<'a> Context<'a> {
     pub fn bare_urls(&self) -> impl Iterator<Item = Range<usize>> + '_ {
         static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
         let re = RE.get_or_init(|| {
-            regex::Regex::new(r"(?i)(?:https?://|www\.|mailto:)[^\s<>()\[\]{}\x22\x27]+").unwrap_or_else(|e| panic!("{e}"))
+            regex::Regex::new(r"(?i)(?:https?://|www\.|mailto:)[^\s<>()\[\]{}\x22\x27]+")
+                .unwrap_or_else(|e| panic!("{e}"))
         });
         re.find_iter(self.text()).map(|m| m.start()..m.end())
     }

@@ -299,7 +299,12 @@ pub fn email_path(path: &Path) -> Option<String> {
 /// The signals of an email message's headers, added to a kind classified from its body: bulk
 /// headers (List-Unsubscribe, List-Id, Precedence: bulk) and the Subject's wording. They decide
 /// only what the body left open; a forced kind stays.
-pub fn message_signals(kind: &mut DocumentKind, msg: &crate::mime::Message, vocab: &Vocabulary, forced: Option<KindOverride>) {
+pub fn message_signals(
+    kind: &mut DocumentKind,
+    msg: &crate::mime::Message,
+    vocab: &Vocabulary,
+    forced: Option<KindOverride>,
+) {
     kind.reasons.push(format!(
         "email message ({})",
         if msg.parts.is_empty() {
@@ -314,7 +319,9 @@ pub fn message_signals(kind: &mut DocumentKind, msg: &crate::mime::Message, voca
             bulk.push(format!("{name} header"));
         }
     }
-    if let Some(p) = msg.header("Precedence").filter(|h| matches!(h.value.to_ascii_lowercase().as_str(), "bulk" | "list")) {
+    if let Some(p) =
+        msg.header("Precedence").filter(|h| matches!(h.value.to_ascii_lowercase().as_str(), "bulk" | "list"))
+    {
         bulk.push(format!("Precedence: {}", p.value));
     }
     if !bulk.is_empty() {

@@ -215,9 +215,27 @@ mod tests {
             assert!(!e.unsubscribe.is_empty(), "{} has no unsubscribe tag", e.name);
         }
         for name in [
-            "Mailchimp", "SendGrid Marketing Campaigns", "SendGrid (legacy)", "HubSpot", "Klaviyo", "Brevo (Sendinblue)",
-            "Mailjet", "Campaign Monitor", "ActiveCampaign", "Marketo", "Salesforce Marketing Cloud AMPscript",
-            "Customer.io", "Postmark", "Iterable", "Braze", "Mautic", "listmonk", "Mailgun", "Resend", "MailUp", "Sender",
+            "Mailchimp",
+            "SendGrid Marketing Campaigns",
+            "SendGrid (legacy)",
+            "HubSpot",
+            "Klaviyo",
+            "Brevo (Sendinblue)",
+            "Mailjet",
+            "Campaign Monitor",
+            "ActiveCampaign",
+            "Marketo",
+            "Salesforce Marketing Cloud AMPscript",
+            "Customer.io",
+            "Postmark",
+            "Iterable",
+            "Braze",
+            "Mautic",
+            "listmonk",
+            "Mailgun",
+            "Resend",
+            "MailUp",
+            "Sender",
         ] {
             assert!(t.entries.iter().any(|e| e.name == name), "{name} missing");
         }
@@ -266,9 +284,20 @@ mod tests {
                 TagKind::Address => t.address_tags(tag),
                 TagKind::Marker => t.markers(tag),
             };
-            assert!(hits.iter().any(|h| h.esp == *esp && h.end - h.start == tag.len()), "{esp} {tag} as {kind:?}: {hits:?}");
+            assert!(
+                hits.iter().any(|h| h.esp == *esp && h.end - h.start == tag.len()),
+                "{esp} {tag} as {kind:?}: {hits:?}"
+            );
             let e = t.entries.iter().find(|e| e.name == *esp).unwrap();
-            assert!(e.patterns(*kind).iter().any(|p| regex::RegexBuilder::new(&ascii_boundaries(p)).case_insensitive(true).build().unwrap().is_match(tag)), "{esp}: {tag} not in its {} list", kind.name());
+            assert!(
+                e.patterns(*kind).iter().any(|p| regex::RegexBuilder::new(&ascii_boundaries(p))
+                    .case_insensitive(true)
+                    .build()
+                    .unwrap()
+                    .is_match(tag)),
+                "{esp}: {tag} not in its {} list",
+                kind.name()
+            );
         }
         // Addresses are not opt-outs, and ordinary text is neither.
         assert!(t.unsubscribe_tags("*|LIST:ADDRESS|*").is_empty());

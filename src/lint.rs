@@ -111,7 +111,8 @@ impl Linter {
         }
         let plain = crate::document::is_plain_text_template(&source.path);
         // A plain-text template has none of the markup signals: under an email path it is an email.
-        let email_path = if plain && settings.kind.is_none() { crate::document::email_path(&source.path) } else { None };
+        let email_path =
+            if plain && settings.kind.is_none() { crate::document::email_path(&source.path) } else { None };
         let settings = FileSettings {
             rules: settings.rules.clone(),
             kind: settings.kind.or(email_path.as_ref().map(|_| KindOverride::Email)),
@@ -190,7 +191,8 @@ impl Linter {
     fn check_message(&self, source: &SourceFile, settings: &FileSettings) -> FileReport {
         let msg = crate::mime::parse(source.bytes());
         let email_because = settings.kind.is_none().then(|| "email message file".to_string());
-        let settings = FileSettings { rules: settings.rules.clone(), kind: settings.kind.or(Some(KindOverride::Email)) };
+        let settings =
+            FileSettings { rules: settings.rules.clone(), kind: settings.kind.or(Some(KindOverride::Email)) };
         let mut parts: Vec<&crate::mime::Part> = msg.parts.iter().collect();
         parts.sort_by_key(|p| !p.is_html());
         let mut kind: Option<DocumentKind> = None;
@@ -251,7 +253,10 @@ impl Linter {
 enum Kind<'a> {
     /// `email_because`: the file was made an email by its type or path (not the user's
     /// configuration), for this reason.
-    Classify { msg: Option<&'a crate::mime::Message>, email_because: Option<String> },
+    Classify {
+        msg: Option<&'a crate::mime::Message>,
+        email_because: Option<String>,
+    },
     Given(DocumentKind),
 }
 
@@ -274,4 +279,74 @@ fn fingerprint(text: &str, doc: &Document, f: &Finding) -> u64 {
     let snippet = text.get(range).unwrap_or("");
     let normalised = snippet.split_whitespace().collect::<Vec<_>>().join(" ");
     crate::finding::stable_hash(&[f.rule.as_bytes(), normalised.as_bytes()])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lint(linter: &Linter, path: &str, bytes: &[u8]) -> (SourceFile, FileReport) {
+        let source = SourceFile::decode(path.into(), bytes.to_vec());
+        let report = linter.check(&source);
+        (source, report)
+    }
+
+    /// Every finding of a message, whatever the part's encoding, points into the file's bytes.
+    #[test]
+    fn message_spans_point_into_the_file() {
+        let mut bytes = b"From: a@shop.example\nSubject: Sommer-Sale 20% Rabatt\nList-Unsubscribe: <mailto:u@shop.example>\nContent-Type: multipart/alternative; boundary=b\n\n--b\nContent-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: 8bit\n\nGr".to_vec();
+        bytes.extend_from_slice(b"\xfc\xdfe! Unser Newsletter: 20% Rabatt auf alles. Jetzt einkaufen!\n--b\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n<html><body style=3D\"x\"><p>Unser Newsletter: 20% Rabatt auf alles. Jetzt =\neinkaufen!</p></body></html>\n--b--\n");
+        let linter = Linter::default();
+        let (source, report) = lint(&linter, "emails/sommer.eml", &bytes);
+        assert!(report.kind.is_marketing_email(), "{:?}", report.kind);
+        let at = |rule: &str| -> Vec<Vec<u8>> {
+            report
+                .findings
+                .iter()
+                .filter(|f| f.rule == rule)
+                .map(|f| bytes[source.file_offset(f.span.start)..source.file_offset(f.span.end)].to_vec())
+                .collect()
+        };
+        // The plain part (Latin-1, 8bit: the file is not UTF-8) and the HTML part (QP).
+        let unsub = at("missing-unsubscribe");
+        assert!(
+            unsub.contains(&b"Gr\xfc\xdfe! Unser Newsletter: 20% Rabatt auf alles. Jetzt einkaufen!".to_vec()),
+            "{unsub:?}"
+        );
+        assert!(unsub.contains(&b"<body style=3D\"x\">".to_vec()), "{unsub:?}");
+        assert_eq!(at("missing-list-unsubscribe"), vec![b"List-Unsubscribe: <mailto:u@shop.example>".to_vec()]);
+        assert_eq!(at("missing-postal-address").len(), 2);
+        // No fix is offered for a decoded part.
+        assert!(report.findings.iter().all(|f| f.fix.is_none()));
+    }
+
+    #[test]
+    fn malformed_messages_are_read_best_effort() {
+        let linter = Linter::default();
+        for bytes in [
+            &b""[..],
+            b"\xff\xfe\x00garbage",
+            b"Content-Type: multipart/mixed; boundary=\n\n--\n--",
+            b"<html><body>hi</body></html>",
+        ] {
+            lint(&linter, "x.eml", bytes);
+        }
+    }
+
+    /// `[esp]` in the config adds an in-house system's tags in every category.
+    #[test]
+    fn config_esp_categories() {
+        let config = Config::parse(
+            Path::new("consentlint.toml"),
+            "[esp]\nname = \"Acme CRM\"\nmarketing = true\nunsubscribe = ['\\{\\{\\s*optout\\s*\\}\\}']\naddress = ['\\{\\{\\s*acme\\.postal\\s*\\}\\}']\nmarkers = ['\\{\\{\\s*acme\\.[a-z]+\\s*\\}\\}']\n",
+        )
+        .unwrap();
+        let linter = Linter::new(config).unwrap();
+        let text = "<html><body><p>{{ acme.first }}, 20% off this week. Shop now!</p><a href=\"{{optout}}\">x</a><p>{{ acme.postal }}</p></body></html>";
+        let (_, report) = lint(&linter, "templates/promo.html", text.as_bytes());
+        assert!(report.kind.is_marketing_email(), "{:?}", report.kind);
+        assert!(report.findings.is_empty(), "{:?}", report.findings);
+        let (_, report) = lint(&Linter::default(), "templates/promo.html", text.as_bytes());
+        assert!(!report.kind.is_marketing_email());
+    }
 }

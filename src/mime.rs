@@ -189,20 +189,20 @@ fn content_type(headers: &[Header], default: &str) -> (String, Vec<(String, Stri
 
 /// Split on `;` outside double quotes.
 fn split_params(v: &str) -> Vec<String> {
-    let mut out = vec![String::new()];
+    let mut out = Vec::new();
+    let mut cur = String::new();
     let mut quoted = false;
     for c in v.chars() {
-        match c {
-            '"' => {
-                quoted = !quoted;
-                out.last_mut().map(|s| s.push(c));
-            }
-            ';' if !quoted => out.push(String::new()),
-            _ => {
-                out.last_mut().map(|s| s.push(c));
-            }
+        if c == '"' {
+            quoted = !quoted;
+        }
+        if c == ';' && !quoted {
+            out.push(std::mem::take(&mut cur));
+        } else {
+            cur.push(c);
         }
     }
+    out.push(cur);
     out
 }
 
@@ -220,7 +220,8 @@ enum Encoding7 {
 /// One MIME entity: recurse into multiparts and attached messages, decode text parts.
 fn entity(bytes: &[u8], headers: &[Header], body: Range<usize>, default: &str, depth: usize, out: &mut Vec<Part>) {
     let (ct, params) = content_type(headers, default);
-    let attachment = headers.iter().any(|h| h.is("content-disposition") && h.value.to_ascii_lowercase().starts_with("attachment"));
+    let attachment =
+        headers.iter().any(|h| h.is("content-disposition") && h.value.to_ascii_lowercase().starts_with("attachment"));
     if attachment {
         return;
     }

@@ -46,9 +46,8 @@ pub fn classify_name(path: &Path) -> Option<bool> {
         return Some(false);
     }
     let ext = name.rsplit_once('.')?.1;
-    if EXTENSIONS.contains(&ext) {
-        Some(false)
-    } else if TEXT_EXTENSIONS.contains(&ext) && crate::document::email_path(path).is_some() {
+    let text_email = TEXT_EXTENSIONS.contains(&ext) && crate::document::email_path(path).is_some();
+    if EXTENSIONS.contains(&ext) || text_email {
         Some(false)
     } else if SNIFFED_EXTENSIONS.contains(&ext) {
         Some(true)

@@ -99,8 +99,9 @@ mod tests {
     #[test]
     fn headers() {
         let missing = message("");
-        let mailto_only =
-            message("List-Unsubscribe: <mailto:u@shop.example?subject=unsubscribe>\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\n");
+        let mailto_only = message(
+            "List-Unsubscribe: <mailto:u@shop.example?subject=unsubscribe>\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\n",
+        );
         let no_post = message("List-Unsubscribe: <https://shop.example/u?x=1>\n");
         let bad_post = message("List-Unsubscribe: <https://shop.example/u?x=1>\nList-Unsubscribe-Post: yes\n");
         let folded = message(
@@ -114,7 +115,10 @@ mod tests {
             RULE,
             "m.eml",
             &[
-                (&missing, "From: Shop <news@shop.example>\nSubject: Our spring newsletter\nContent-Type: text/html; charset=utf-8"),
+                (
+                    &missing,
+                    "From: Shop <news@shop.example>\nSubject: Our spring newsletter\nContent-Type: text/html; charset=utf-8",
+                ),
                 (&mailto_only, "List-Unsubscribe: <mailto:u@shop.example?subject=unsubscribe>"),
                 (&no_post, "List-Unsubscribe: <https://shop.example/u?x=1>"),
                 (&bad_post, "List-Unsubscribe-Post: yes"),
@@ -122,6 +126,11 @@ mod tests {
             &[&ok, &folded, transactional],
         );
         // Templates carry no headers: never checked.
-        check(RULE, "emails/newsletter.html", &[], &["<html><body><h1>Newsletter</h1><p>20% off. Shop now!</p></body></html>"]);
+        check(
+            RULE,
+            "emails/newsletter.html",
+            &[],
+            &["<html><body><h1>Newsletter</h1><p>20% off. Shop now!</p></body></html>"],
+        );
     }
 }

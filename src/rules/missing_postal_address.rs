@@ -84,8 +84,11 @@ fn compact_address_re() -> &'static Regex {
 /// A street or PO box word with its number, and a postcode nearby.
 fn has_worded_address(ctx: &Context<'_>, text: &str) -> bool {
     let hits = ctx.vocab.hits(text);
-    let postcodes: Vec<std::ops::Range<usize>> =
-        postcode_re().find_iter(text).map(|m| m.range()).filter(|r| !text[r.end..].trim_start().starts_with('%')).collect();
+    let postcodes: Vec<std::ops::Range<usize>> = postcode_re()
+        .find_iter(text)
+        .map(|m| m.range())
+        .filter(|r| !text[r.end..].trim_start().starts_with('%'))
+        .collect();
     if postcodes.is_empty() {
         return false;
     }
@@ -101,7 +104,8 @@ fn has_worded_address(ctx: &Context<'_>, text: &str) -> bool {
         // A house or box number near the word, and a postcode that is not that number.
         let near = |r: &std::ops::Range<usize>, reach: usize| r.start + reach >= h.start && r.start <= h.end + reach;
         let box_after = |r: &std::ops::Range<usize>| r.start >= h.end && r.start <= h.end + NUMBER_REACH;
-        let number = numbers.iter().find(|n| if h.concept == Concept::PoBox { box_after(n) } else { near(n, NUMBER_REACH) });
+        let number =
+            numbers.iter().find(|n| if h.concept == Concept::PoBox { box_after(n) } else { near(n, NUMBER_REACH) });
         let Some(number) = number else { return false };
         postcodes.iter().any(|p| near(p, POSTCODE_REACH) && !(p.start <= number.start && number.end <= p.end))
     })
@@ -110,10 +114,7 @@ fn has_worded_address(ctx: &Context<'_>, text: &str) -> bool {
 /// A house or box number: 1 to 5 digits, maybe with a letter ("12a").
 fn number_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"(?-u:\b)\d{1,5}[A-Za-z]?(?-u:\b)")
-            .unwrap_or_else(|e| panic!("number pattern: {e}"))
-    })
+    RE.get_or_init(|| Regex::new(r"(?-u:\b)\d{1,5}[A-Za-z]?(?-u:\b)").unwrap_or_else(|e| panic!("number pattern: {e}")))
 }
 
 /// Postcode shapes: 4 to 6 digits with an optional country letter prefix ("10115", "D-10115",
@@ -192,7 +193,9 @@ mod tests {
             RULE,
             "email.html",
             &[],
-            &["<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\" \"x\"><html><body><table role=presentation cellpadding=0 cellspacing=0><tr><td><h1>Reset your password</h1><p>Use this link to reset your password.</p></td></tr></table></body></html>"],
+            &[
+                "<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\" \"x\"><html><body><table role=presentation cellpadding=0 cellspacing=0><tr><td><h1>Reset your password</h1><p>Use this link to reset your password.</p></td></tr></table></body></html>",
+            ],
         );
         check(RULE, "page.html", &[], &["<html><body><h1>Newsletter</h1><p>20% off. Shop now!</p></body></html>"]);
     }

@@ -79,7 +79,9 @@ pub fn span_fits_rule(rule: &str, slice: &str) -> bool {
         "missing-list-unsubscribe" => {
             slice.starts_with("list-unsubscribe")
                 || slice.split_once(':').is_some_and(|(name, _)| {
-                    !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') && slice.contains('\n')
+                    !name.is_empty()
+                        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                        && slice.contains('\n')
                 })
         }
         // The directive, or the unknown rule name in it.

@@ -109,7 +109,9 @@ impl Linter {
         if crate::mime::is_message_path(&source.path) {
             return self.check_message(source, settings);
         }
-        let plain = crate::document::is_plain_text_template(&source.path);
+        // Named as text, and not HTML after all (an HTML snippet saved as .txt is still HTML).
+        let plain = crate::document::is_plain_text_template(&source.path)
+            && !crate::walk::looks_like_html(source.text.as_bytes());
         // A plain-text template has none of the markup signals: under an email path it is an email.
         let email_path =
             if plain && settings.kind.is_none() { crate::document::email_path(&source.path) } else { None };

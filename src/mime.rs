@@ -557,6 +557,33 @@ mod tests {
         parse(deep.as_bytes());
     }
 
+    /// Every prefix of a rich message, and every message with one byte flipped: no panic, and
+    /// every map entry inside the file.
+    #[test]
+    fn truncated_and_mutated_messages() {
+        let src = "From: a@b.c\nSubject: =?UTF-8?B?w5xiZXI=?=\nContent-Type: multipart/mixed; boundary=\"o\"\n\n--o\nContent-Type: multipart/alternative; boundary=i\n\n--i\nContent-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: quoted-printable\n\nGr=FC=DFe =\nhier\n--i\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: base64\n\nPHA+w5xiZXI8L3A+\n--i--\n--o\nContent-Type: message/rfc822\n\nSubject: inner\n\ninner body\n--o--\n";
+        let bytes = src.as_bytes();
+        let check = |b: &[u8]| {
+            for p in &parse(b).parts {
+                assert_eq!(p.map.len(), p.text.len() + 1);
+                assert!(p.map.iter().all(|&o| o as usize <= b.len()), "{:?}", String::from_utf8_lossy(b));
+            }
+        };
+        let full = parse(bytes);
+        assert_eq!(
+            full.parts.iter().map(|p| p.text.as_str()).collect::<Vec<_>>(),
+            ["Grüße hier", "<p>Über</p>", "inner body"]
+        );
+        for n in 0..bytes.len() {
+            check(&bytes[..n]);
+            for flip in [b'\n', b'=', b'-', 0xff] {
+                let mut m = bytes.to_vec();
+                m[n] = flip;
+                check(&m);
+            }
+        }
+    }
+
     #[test]
     fn header_block_span() {
         let src = b"A: 1\r\nB: 2\r\n\r\nbody";

@@ -47,34 +47,41 @@ impl Rule for MissingListUnsubscribe {
             return;
         };
         let https = uris(lu).iter().any(|u| u.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://")));
-        if !https {
-            out.push(finding(
-                &META,
-                span(&lu.span),
-                "List-Unsubscribe has no https URI for one-click unsubscribe".into(),
-                "only mailto: or http: here",
+        let post = msg.header("List-Unsubscribe-Post");
+        let (message, label, help) = match (https, post) {
+            (false, None) => (
+                "List-Unsubscribe has no https URI and no List-Unsubscribe-Post: no one-click unsubscribe",
+                "only mailto: or http: here, and no List-Unsubscribe-Post",
                 format!(
                     "add an https URI in angle brackets, e.g. `<https://example.com/unsubscribe?u=...>`, and \
-                     `List-Unsubscribe-Post: {ONE_CLICK}`: RFC 8058 one-click unsubscribe posts to an https URI"
+                     `List-Unsubscribe-Post: {ONE_CLICK}` (RFC 8058)"
                 ),
-            ));
-        }
-        match msg.header("List-Unsubscribe-Post") {
-            None => out.push(finding(
-                &META,
-                span(&lu.span),
-                "List-Unsubscribe without List-Unsubscribe-Post: no one-click unsubscribe".into(),
+            ),
+            (false, Some(_)) => (
+                "List-Unsubscribe has no https URI for one-click unsubscribe",
+                "only mailto: or http: here",
+                "add an https URI in angle brackets, e.g. `<https://example.com/unsubscribe?u=...>`: RFC 8058 \
+                 one-click unsubscribe posts to an https URI"
+                    .to_string(),
+            ),
+            (true, None) => (
+                "List-Unsubscribe without List-Unsubscribe-Post: no one-click unsubscribe",
                 "one-click unsubscribe needs List-Unsubscribe-Post as well",
                 format!("add `List-Unsubscribe-Post: {ONE_CLICK}` (RFC 8058)"),
-            )),
-            Some(post) if !post.value.trim().eq_ignore_ascii_case(ONE_CLICK) => out.push(finding(
+            ),
+            (true, Some(_)) => ("", "", String::new()),
+        };
+        if !message.is_empty() {
+            out.push(finding(&META, span(&lu.span), message.into(), label, help));
+        }
+        if let Some(post) = post.filter(|p| !p.value.trim().eq_ignore_ascii_case(ONE_CLICK)) {
+            out.push(finding(
                 &META,
                 span(&post.span),
                 "List-Unsubscribe-Post does not say List-Unsubscribe=One-Click".into(),
                 "RFC 8058 requires exactly this value",
                 format!("write `List-Unsubscribe-Post: {ONE_CLICK}`"),
-            )),
-            Some(_) => {}
+            ));
         }
     }
 }
@@ -102,6 +109,7 @@ mod tests {
         let mailto_only = message(
             "List-Unsubscribe: <mailto:u@shop.example?subject=unsubscribe>\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\n",
         );
+        let mailto_no_post = message("List-Unsubscribe: <mailto:u@shop.example>\n");
         let no_post = message("List-Unsubscribe: <https://shop.example/u?x=1>\n");
         let bad_post = message("List-Unsubscribe: <https://shop.example/u?x=1>\nList-Unsubscribe-Post: yes\n");
         let folded = message(
@@ -120,6 +128,7 @@ mod tests {
                     "From: Shop <news@shop.example>\nSubject: Our spring newsletter\nContent-Type: text/html; charset=utf-8",
                 ),
                 (&mailto_only, "List-Unsubscribe: <mailto:u@shop.example?subject=unsubscribe>"),
+                (&mailto_no_post, "List-Unsubscribe: <mailto:u@shop.example>"),
                 (&no_post, "List-Unsubscribe: <https://shop.example/u?x=1>"),
                 (&bad_post, "List-Unsubscribe-Post: yes"),
             ],

@@ -626,6 +626,14 @@ fn add_suppressions(files: &[CheckedFile], errors: &[(PathBuf, String)]) -> Exit
             failed.push((f.source.path.clone(), "cannot add comments to a UTF-16 file".into()));
             continue;
         }
+        if crate::mime::is_message_path(&f.source.path) {
+            // A comment line would land in a header block or an encoded body.
+            failed.push((
+                f.source.path.clone(),
+                "cannot add comments to an email message (.eml): use a baseline or the config".into(),
+            ));
+            continue;
+        }
         let Some(updated) = crate::suppress::add_directives(&f.source, &original, &f.findings) else { continue };
         match crate::fsutil::write_atomic(&f.source.path, &updated) {
             Ok(()) => added_files += 1,

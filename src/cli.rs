@@ -45,8 +45,13 @@ enum Command {
         /// The rule's name, e.g. pre-ticked-consent.
         name: String,
     },
-    /// List the email service providers whose merge tags are recognised.
-    Esps,
+    /// List the email service providers whose merge tags are recognised, with the number of
+    /// tag patterns per category (unsubscribe, preferences, address, markers).
+    Esps {
+        /// Output format (json: every pattern).
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
     /// Audit a live site (crawled) or a downloaded site / source tree, with a client report.
     Audit(AuditArgs),
     /// Write a commented starter consentlint.toml in the current directory.
@@ -220,7 +225,7 @@ pub fn run() -> ExitCode {
         Some(Command::Rules { format }) => list_rules(format),
         Some(Command::Rule { name }) => show_rule(&name),
         Some(Command::Init { force }) => init(force),
-        Some(Command::Esps) => list_esps(),
+        Some(Command::Esps { format }) => list_esps(format),
         Some(Command::Audit(args)) => audit(args),
     }
 }
@@ -282,21 +287,45 @@ fn show_rule(name: &str) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn list_esps() -> ExitCode {
+fn list_esps(format: ListFormat) -> ExitCode {
+    use crate::esp::TagKind;
     let esp = crate::esp::EspTags::builtin();
-    let width = esp.entries.iter().map(|e| e.name.len()).max().unwrap_or(0);
-    let mut s = String::new();
-    for e in &esp.entries {
-        s.push_str(&format!(
-            "{:width$}  {:9}  {:>2} unsubscribe pattern{}  {}\n",
-            e.name,
-            if e.marketing { "marketing" } else { "other" },
-            e.unsubscribe.len(),
-            plural(e.unsubscribe.len()),
-            e.docs
-        ));
+    match format {
+        ListFormat::Text => {
+            let width = esp.entries.iter().map(|e| e.name.len()).max().unwrap_or(0);
+            let syntax = esp.entries.iter().map(|e| e.syntax.len()).max().unwrap_or(0);
+            let mut s = String::new();
+            for e in &esp.entries {
+                let counts: Vec<String> =
+                    TagKind::ALL.iter().map(|k| format!("{} {}", e.patterns(*k).len(), k.name())).collect();
+                s.push_str(&format!(
+                    "{:width$}  {:syntax$}  {:9}  {}  {}\n",
+                    e.name,
+                    e.syntax,
+                    if e.marketing { "marketing" } else { "other" },
+                    counts.join(", "),
+                    e.docs
+                ));
+            }
+            out(&s);
+        }
+        ListFormat::Json => {
+            let list: Vec<_> = esp
+                .entries
+                .iter()
+                .map(|e| {
+                    let mut o = serde_json::json!({
+                        "name": e.name, "syntax": e.syntax, "marketing": e.marketing, "docs": e.docs,
+                    });
+                    for k in TagKind::ALL {
+                        o[k.name()] = serde_json::json!(e.patterns(k));
+                    }
+                    o
+                })
+                .collect();
+            out(&format!("{}\n", serde_json::to_string_pretty(&list).unwrap_or_default()));
+        }
     }
-    out(&s);
     ExitCode::SUCCESS
 }
 
@@ -674,6 +703,14 @@ fn add_suppressions(files: &[CheckedFile], errors: &[(PathBuf, String)]) -> Exit
         };
         if f.source.encoding == encoding_rs::UTF_16LE || f.source.encoding == encoding_rs::UTF_16BE {
             failed.push((f.source.path.clone(), "cannot add comments to a UTF-16 file".into()));
+            continue;
+        }
+        if crate::mime::is_message_path(&f.source.path) {
+            // A comment line would land in a header block or an encoded body.
+            failed.push((
+                f.source.path.clone(),
+                "cannot add comments to an email message (.eml): use a baseline or the config".into(),
+            ));
             continue;
         }
         let Some(updated) = crate::suppress::add_directives(&f.source, &original, &f.findings) else { continue };

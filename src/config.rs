@@ -143,11 +143,34 @@ fn yes() -> bool {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawEsp {
     #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
     unsubscribe: Vec<Spanned<String>>,
+    #[serde(default)]
+    preferences: Vec<Spanned<String>>,
+    #[serde(default)]
+    address: Vec<Spanned<String>>,
     #[serde(default)]
     markers: Vec<Spanned<String>>,
     #[serde(default)]
     marketing: bool,
+}
+
+/// The `[esp]` table as an ESP entry; `None` when it lists no pattern.
+fn esp_entry(raw: RawEsp) -> Option<crate::esp::EspEntry> {
+    let list = |v: Vec<Spanned<String>>| v.into_iter().map(Spanned::into_inner).collect::<Vec<_>>();
+    let e = crate::esp::EspEntry {
+        name: raw.name.unwrap_or_else(|| "consentlint.toml".into()),
+        syntax: "custom".into(),
+        docs: String::new(),
+        marketing: raw.marketing,
+        unsubscribe: list(raw.unsubscribe),
+        preferences: list(raw.preferences),
+        address: list(raw.address),
+        markers: list(raw.markers),
+    };
+    let empty = crate::esp::TagKind::ALL.iter().all(|k| e.patterns(*k).is_empty());
+    (!empty).then_some(e)
 }
 
 /// A path as the user would write it: relative to the current directory when it is below it.
@@ -236,9 +259,8 @@ pub struct Config {
     pub require_reason: bool,
     /// Vocabulary extensions: (language, concept key, words).
     pub vocabulary: Vec<(String, String, Vec<String>)>,
-    pub esp_unsubscribe: Vec<String>,
-    pub esp_markers: Vec<String>,
-    pub esp_marketing: bool,
+    /// An in-house email system's merge tags (`[esp]`), added to the built-in ESPs.
+    pub esp: Option<crate::esp::EspEntry>,
     /// Files larger than this many bytes are skipped with a warning.
     pub max_file_size: u64,
     /// The raw text, hashed into the cache key.
@@ -438,7 +460,8 @@ impl Config {
                 ));
             }
         }
-        for p in raw.esp.unsubscribe.iter().chain(&raw.esp.markers) {
+        let e = &raw.esp;
+        for p in e.unsubscribe.iter().chain(&e.preferences).chain(&e.address).chain(&e.markers) {
             if let Err(e) = regex::Regex::new(p.get_ref()) {
                 return Err(err(p.span(), "invalid regular expression".into(), Some(e.to_string())));
             }
@@ -471,9 +494,7 @@ impl Config {
             overrides,
             require_reason: raw.suppressions.require_reason,
             vocabulary,
-            esp_unsubscribe: raw.esp.unsubscribe.iter().map(|s| s.get_ref().clone()).collect(),
-            esp_markers: raw.esp.markers.iter().map(|s| s.get_ref().clone()).collect(),
-            esp_marketing: raw.esp.marketing,
+            esp: esp_entry(raw.esp),
             text: text.to_string(),
         })
     }
@@ -576,15 +597,21 @@ require-reason = true
 # Extra words, per language, for the lists in rules/vocab/*.toml
 # (marketing, sharing, profiling, consent, terms, privacy, privacy_url, unsubscribe,
 # unsubscribe_url, transactional, marketing_email, personal_data, search, yes, no,
-# negation, not_consent).
+# negation, not_consent, street, po_box).
 # [vocabulary.en]
 # privacy = ["legal notice"]
 # privacy_url = ["/legal/data"]
 # unsubscribe = ["leave this list"]
 
-# Unsubscribe merge tags of an in-house email system (regular expressions, case-insensitive).
+# Merge tags of an in-house email system (regular expressions, case-insensitive), added to the
+# built-in ESPs of `consentlint esps`: unsubscribe links, preference-centre links, tags that print
+# the postal address, and markers that make a file count as an email template for it.
 # [esp]
+# name = "Acme CRM"
+# marketing = true
 # unsubscribe = ['\{\{\s*optout_link\s*\}\}']
+# preferences = ['\{\{\s*prefs_link\s*\}\}']
+# address = ['\{\{\s*company\.postal_address\s*\}\}']
 # markers = ['\{\{\s*crm\.[a-z_]+\s*\}\}']
 "#;
 

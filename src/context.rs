@@ -20,6 +20,9 @@ pub struct Context<'a> {
     pub vocab: &'a Vocabulary,
     pub esp: &'a EspTags,
     pub kind: &'a DocumentKind,
+    /// The document is plain text (a text template or a text/plain part), not HTML: it has no
+    /// elements, and a bare URL in its text is a link.
+    pub plain: bool,
     ids: HashMap<&'a str, ElementRef<'a>>,
     labels_for: HashMap<&'a str, Vec<ElementRef<'a>>>,
 }
@@ -58,7 +61,7 @@ impl<'a> Context<'a> {
                 labels_for.entry(f).or_default().push(el);
             }
         }
-        Context { source, doc, templates, vocab, esp, kind, ids, labels_for }
+        Context { source, doc, templates, vocab, esp, kind, plain: false, ids, labels_for }
     }
 
     pub fn text(&self) -> &'a str {
@@ -217,6 +220,48 @@ impl<'a> Context<'a> {
 
     pub fn has(&self, text: &str, c: Concept) -> bool {
         self.vocab.has(text, c)
+    }
+
+    /// The text a reader sees (no script, style or head), whitespace collapsed.
+    pub fn visible_text(&self) -> String {
+        crate::document::visible_text(self.doc)
+    }
+
+    /// Where a finding about the whole HTML email points: the `<body>` start tag (or
+    /// `<mj-body>`, `<mjml>`, `<html>`, else the first element with a span).
+    pub fn body_anchor(&self) -> Range<usize> {
+        ["body", "mj-body", "mjml", "html"]
+            .iter()
+            .find_map(|name| self.doc.elements().find(|e| e.value().name() == *name && self.doc.span(*e).is_some()))
+            .or_else(|| self.doc.elements().find(|e| self.doc.span(*e).is_some()))
+            .map_or(0..0, |e| self.doc.anchor(e))
+    }
+
+    /// Plain text: the first line with live text on it, not a template comment (a
+    /// document-level finding's anchor).
+    pub fn first_line(&self) -> Range<usize> {
+        let text = self.text();
+        let mut start = 0;
+        for line in text.split_inclusive('\n') {
+            let trimmed = line.trim_end();
+            let lead = trimmed.len() - trimmed.trim_start().len();
+            if !trimmed.trim_start().is_empty() && self.is_live(start + lead) {
+                return start + lead..start + trimmed.len();
+            }
+            start += line.len();
+        }
+        0..0
+    }
+
+    /// Plain text: bare URLs (`https://...`, `www....`) and email addresses with `mailto:`,
+    /// which a mail client turns into links.
+    pub fn bare_urls(&self) -> impl Iterator<Item = Range<usize>> + '_ {
+        static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+        let re = RE.get_or_init(|| {
+            regex::Regex::new(r"(?i)(?:https?://|www\.|mailto:)[^\s<>()\[\]{}\x22\x27]+")
+                .unwrap_or_else(|e| panic!("{e}"))
+        });
+        re.find_iter(self.text()).map(|m| m.start()..m.end())
     }
 
     /// Is `offset` in live markup (not an HTML comment, template comment, or script/style)?

@@ -265,8 +265,97 @@ impl Classifier<'_> {
     }
 }
 
+/// Is this a plain-text template by its name: `*.txt`, `*.text`, or a template whose inner
+/// extension says text (`welcome.text.erb`, `digest.txt.j2`, `promo.text.hbs`, `a.plain.twig`)?
+pub fn is_plain_text_template(path: &Path) -> bool {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let parts: Vec<&str> = name.split('.').skip(1).collect();
+    match parts.as_slice() {
+        [] => false,
+        [ext] => matches!(*ext, "txt" | "text"),
+        [.., inner, _] => matches!(*inner, "txt" | "text" | "plain"),
+    }
+}
+
+/// Does the path say "email" (an email directory, or a mailer directory such as Rails'
+/// `app/views/user_mailer/`)? The reason, if so.
+pub fn email_path(path: &Path) -> Option<String> {
+    let lower = path.to_string_lossy().replace('\\', "/").to_lowercase();
+    let comps: Vec<&str> = lower.split('/').filter(|c| !c.is_empty() && *c != ".").collect();
+    let dirs = &comps[..comps.len().saturating_sub(1)];
+    let dir = dirs.iter().find(|d| {
+        EMAIL_DIRS.contains(d) || WEAK_EMAIL_DIRS.contains(d) || d.ends_with("mailer") || d.ends_with("mailers")
+    });
+    if let Some(d) = dir {
+        return Some(format!("path is under {d}/"));
+    }
+    let file = comps.last().copied().unwrap_or("");
+    path_words(file)
+        .iter()
+        .any(|w| matches!(*w, "email" | "emails" | "mail" | "mailer" | "newsletter"))
+        .then(|| format!("file name {file:?} says email"))
+}
+
+/// The signals of an email message's headers, added to a kind classified from its body: bulk
+/// headers (List-Unsubscribe, List-Id, Precedence: bulk) and the Subject's wording. They decide
+/// only what the body left open; a forced kind stays.
+pub fn message_signals(
+    kind: &mut DocumentKind,
+    msg: &crate::mime::Message,
+    vocab: &Vocabulary,
+    forced: Option<KindOverride>,
+) {
+    kind.reasons.push(format!(
+        "email message ({})",
+        if msg.parts.is_empty() {
+            "no text part".to_string()
+        } else {
+            msg.parts.iter().map(|p| p.content_type.as_str()).collect::<Vec<_>>().join(" + ")
+        }
+    ));
+    let mut bulk = Vec::new();
+    for name in ["List-Unsubscribe", "List-Id"] {
+        if msg.header(name).is_some() {
+            bulk.push(format!("{name} header"));
+        }
+    }
+    if let Some(p) =
+        msg.header("Precedence").filter(|h| matches!(h.value.to_ascii_lowercase().as_str(), "bulk" | "list"))
+    {
+        bulk.push(format!("Precedence: {}", p.value));
+    }
+    if !bulk.is_empty() {
+        kind.reasons.push(format!("bulk-mail headers: {}", bulk.join(", ")));
+    }
+    let subject = msg.header("Subject").map(|h| h.value.as_str()).unwrap_or("");
+    let hits = vocab.hits_any_language(subject);
+    let words = |c: Concept| {
+        let mut seen = std::collections::HashSet::new();
+        hits.iter()
+            .filter(|h| h.concept == c)
+            .map(|h| &subject[h.start..h.end])
+            .filter(|w| seen.insert(w.to_lowercase()))
+            .collect::<Vec<_>>()
+    };
+    let (mkt, trans) = (words(Concept::MarketingEmail), words(Concept::Transactional));
+    if !mkt.is_empty() {
+        kind.reasons.push(format!("subject says marketing: {}", quote_list(&mkt)));
+    }
+    if !trans.is_empty() {
+        kind.reasons.push(format!("subject says transactional: {}", quote_list(&trans)));
+    }
+    if forced.is_some_and(|f| f != KindOverride::Email) || kind.email != Some(EmailKind::Unknown) {
+        return;
+    }
+    if !trans.is_empty() && mkt.is_empty() {
+        kind.email = Some(EmailKind::Transactional);
+    } else if !mkt.is_empty() || !bulk.is_empty() {
+        kind.email = Some(EmailKind::Marketing);
+    }
+}
+
 /// Body text a reader sees (no script/style/head), whitespace collapsed.
-fn visible_text(doc: &Document) -> String {
+pub(crate) fn visible_text(doc: &Document) -> String {
     let root = doc.root();
     let body = root.children().filter_map(ElementRef::wrap).find(|e| e.value().name() == "body").unwrap_or(root);
     let mut out = String::new();

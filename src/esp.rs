@@ -13,14 +13,51 @@ struct EspFile {
     esp: Vec<EspEntry>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EspEntry {
     pub name: String,
+    /// The merge-tag family ("pipe", "handlebars", "ampscript %%...%%", ...).
+    pub syntax: String,
     pub docs: String,
     pub marketing: bool,
     pub unsubscribe: Vec<String>,
+    pub preferences: Vec<String>,
+    pub address: Vec<String>,
     pub markers: Vec<String>,
+}
+
+/// The kinds of merge tag an entry lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TagKind {
+    Unsubscribe,
+    Preferences,
+    Address,
+    Marker,
+}
+
+impl TagKind {
+    pub const ALL: [TagKind; 4] = [TagKind::Unsubscribe, TagKind::Preferences, TagKind::Address, TagKind::Marker];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TagKind::Unsubscribe => "unsubscribe",
+            TagKind::Preferences => "preferences",
+            TagKind::Address => "address",
+            TagKind::Marker => "markers",
+        }
+    }
+}
+
+impl EspEntry {
+    pub fn patterns(&self, kind: TagKind) -> &[String] {
+        match kind {
+            TagKind::Unsubscribe => &self.unsubscribe,
+            TagKind::Preferences => &self.preferences,
+            TagKind::Address => &self.address,
+            TagKind::Marker => &self.markers,
+        }
+    }
 }
 
 /// A compiled pattern and the ESP it belongs to.
@@ -30,14 +67,21 @@ struct Pattern {
     re: Regex,
 }
 
+/// The patterns of some tag kinds, over all entries, behind one set automaton (`set_of`).
+#[derive(Debug)]
+struct Compiled {
+    set: meta::Regex,
+    pats: Vec<Pattern>,
+}
+
 /// All ESP patterns, compiled.
 #[derive(Debug)]
 pub struct EspTags {
     pub entries: Vec<EspEntry>,
-    unsub_set: meta::Regex,
-    unsub: Vec<Pattern>,
-    marker_set: meta::Regex,
-    markers: Vec<Pattern>,
+    /// Unsubscribe and preference-centre tags: any way to opt out.
+    opt_out: Compiled,
+    address: Compiled,
+    markers: Compiled,
 }
 
 /// A merge tag found in a file.
@@ -68,37 +112,18 @@ impl EspTags {
     }
 
     pub fn from_entries(entries: Vec<EspEntry>) -> Result<EspTags, String> {
-        let compile = |pick: fn(&EspEntry) -> &Vec<String>| -> Result<(meta::Regex, Vec<Pattern>), String> {
-            let mut pats = Vec::new();
-            let mut srcs = Vec::new();
-            for (i, e) in entries.iter().enumerate() {
-                for p in pick(e) {
-                    // `\b` is a Unicode word boundary, which makes the regex crate fall back to
-                    // its slowest engine on any non-ASCII text (~250x on a German email). Merge
-                    // tags are ASCII, so an ASCII boundary means the same.
-                    let p = &ascii_boundaries(p);
-                    let re = RegexBuilder::new(p)
-                        .case_insensitive(true)
-                        .build()
-                        .map_err(|err| format!("{}: bad pattern {p:?}: {err}", e.name))?;
-                    pats.push(Pattern { esp: i, re });
-                    srcs.push(p.to_string());
-                }
-            }
-            let set = set_of(&srcs)?;
-            Ok((set, pats))
-        };
-        let (unsub_set, unsub) = compile(|e| &e.unsubscribe)?;
-        let (marker_set, markers) = compile(|e| &e.markers)?;
-        Ok(EspTags { entries, unsub_set, unsub, marker_set, markers })
+        let opt_out = compile(&entries, &[TagKind::Unsubscribe, TagKind::Preferences])?;
+        let address = compile(&entries, &[TagKind::Address])?;
+        let markers = compile(&entries, &[TagKind::Marker])?;
+        Ok(EspTags { entries, opt_out, address, markers })
     }
 
-    fn find<'a>(&'a self, set: &meta::Regex, pats: &'a [Pattern], text: &str) -> Vec<TagHit<'a>> {
+    fn find<'a>(&'a self, c: &Compiled, text: &str) -> Vec<TagHit<'a>> {
         let mut out = Vec::new();
-        let mut matched = PatternSet::new(set.pattern_len());
-        set.which_overlapping_matches(&Input::new(text), &mut matched);
+        let mut matched = PatternSet::new(c.set.pattern_len());
+        c.set.which_overlapping_matches(&Input::new(text), &mut matched);
         for idx in matched.iter() {
-            let p = &pats[idx.as_usize()];
+            let p = &c.pats[idx.as_usize()];
             let e = &self.entries[p.esp];
             for m in p.re.find_iter(text) {
                 out.push(TagHit { esp: &e.name, marketing: e.marketing, start: m.start(), end: m.end() });
@@ -108,18 +133,44 @@ impl EspTags {
         out
     }
 
-    /// Unsubscribe merge tags in `text`.
+    /// Unsubscribe and preference-centre merge tags in `text`: any way to opt out.
     pub fn unsubscribe_tags<'a>(&'a self, text: &str) -> Vec<TagHit<'a>> {
-        self.find(&self.unsub_set, &self.unsub, text)
+        self.find(&self.opt_out, text)
+    }
+
+    /// Merge tags that print the sender's postal address.
+    pub fn address_tags<'a>(&'a self, text: &str) -> Vec<TagHit<'a>> {
+        self.find(&self.address, text)
     }
 
     /// ESP marker tags in `text` (any merge tag of a known ESP).
     pub fn markers<'a>(&'a self, text: &str) -> Vec<TagHit<'a>> {
-        self.find(&self.marker_set, &self.markers, text)
+        self.find(&self.markers, text)
     }
 }
 
-/// Replace `\b` (not `\\b`) with the ASCII word boundary `(?-u:\b)`.
+/// Compile the patterns of `kinds` of every entry.
+fn compile(entries: &[EspEntry], kinds: &[TagKind]) -> Result<Compiled, String> {
+    let mut pats = Vec::new();
+    let mut srcs = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        for p in kinds.iter().flat_map(|k| e.patterns(*k)) {
+            // `\b` is a Unicode word boundary, which makes the regex crate fall back to its
+            // slowest engine on any non-ASCII text (~250x on a German email). Merge tags are
+            // ASCII, so an ASCII boundary means the same.
+            let p = &ascii_boundaries(p);
+            let re = RegexBuilder::new(p)
+                .case_insensitive(true)
+                .build()
+                .map_err(|err| format!("{}: bad pattern {p:?}: {err}", e.name))?;
+            pats.push(Pattern { esp: i, re });
+            srcs.push(p.to_string());
+        }
+    }
+    let set = set_of(&srcs)?;
+    Ok(Compiled { set, pats })
+}
+
 /// One automaton answering which of `patterns` occur anywhere in a text. The literal prefilter
 /// the regex crate would pick for ~100 case-insensitive patterns is an Aho-Corasick NFA over
 /// hundreds of case variants that fires on every `{{`; scanning with the lazy DFA alone is
@@ -132,6 +183,7 @@ fn set_of(patterns: &[String]) -> Result<meta::Regex, String> {
         .map_err(|e| e.to_string())
 }
 
+/// Replace `\b` (not `\\b`) with the ASCII word boundary `(?-u:\b)`.
 fn ascii_boundaries(p: &str) -> String {
     let mut out = String::with_capacity(p.len() + 16);
     let mut chars = p.chars().peekable();
@@ -169,5 +221,102 @@ mod tests {
         let text = "Grüße, 你好 *|UNSUB|* und mc:edit=\"x\" {{ unsubscribe_link }}";
         assert!(!t.unsubscribe_tags(text).is_empty());
         assert!(!t.markers(text).is_empty());
+    }
+
+    #[test]
+    fn every_entry_is_complete() {
+        let t = EspTags::builtin();
+        for e in &t.entries {
+            assert!(!e.syntax.is_empty() && !e.docs.is_empty(), "{}", e.name);
+            assert!(!e.unsubscribe.is_empty(), "{} has no unsubscribe tag", e.name);
+        }
+        for name in [
+            "Mailchimp",
+            "SendGrid Marketing Campaigns",
+            "SendGrid (legacy)",
+            "HubSpot",
+            "Klaviyo",
+            "Brevo (Sendinblue)",
+            "Mailjet",
+            "Campaign Monitor",
+            "ActiveCampaign",
+            "Marketo",
+            "Salesforce Marketing Cloud AMPscript",
+            "Customer.io",
+            "Postmark",
+            "Iterable",
+            "Braze",
+            "Mautic",
+            "listmonk",
+            "Mailgun",
+            "Resend",
+            "MailUp",
+            "Sender",
+        ] {
+            assert!(t.entries.iter().any(|e| e.name == name), "{name} missing");
+        }
+    }
+
+    /// One sample per category and ESP: each is found in its category and names its ESP.
+    #[test]
+    fn tags_per_category() {
+        let t = EspTags::builtin();
+        let cases: &[(&str, &str, TagKind)] = &[
+            ("Mailchimp", "*|UNSUB|*", TagKind::Unsubscribe),
+            ("Mailchimp", "*|UPDATE_PROFILE|*", TagKind::Preferences),
+            ("Mailchimp", "*|LIST:ADDRESSLINE|*", TagKind::Address),
+            ("Mailchimp", "*|HTML:LIST_ADDRESS_HTML|*", TagKind::Address),
+            ("SendGrid Marketing Campaigns", "{{{unsubscribe_preferences}}}", TagKind::Preferences),
+            ("SendGrid Marketing Campaigns", "{{Sender_Address}}", TagKind::Address),
+            ("SendGrid (legacy)", "<%asm_group_unsubscribe_raw_url%>", TagKind::Unsubscribe),
+            ("SendGrid (legacy)", "<%asm_preferences_raw_url%>", TagKind::Preferences),
+            ("HubSpot", "{{ unsubscribe_link_all }}", TagKind::Unsubscribe),
+            ("HubSpot", "{{ site_settings.company_street_address_1 }}", TagKind::Address),
+            ("Klaviyo", "{% manage_preferences %}", TagKind::Preferences),
+            ("Klaviyo", "{{ organization.full_address }}", TagKind::Address),
+            ("Mailjet", "[[UNSUB_LINK_FR]]", TagKind::Unsubscribe),
+            ("Mailjet", "[[UNSUB_LINK_PT_BR]]", TagKind::Unsubscribe),
+            ("Campaign Monitor", "<preferences>", TagKind::Preferences),
+            ("Brevo (Sendinblue)", "{{ update_profile }}", TagKind::Preferences),
+            ("ActiveCampaign", "%UPDATELINK%", TagKind::Preferences),
+            ("ActiveCampaign", "%SENDER-INFO-SINGLELINE%", TagKind::Address),
+            ("Marketo", "{{system.unsubscribeLink}}", TagKind::Unsubscribe),
+            ("Salesforce Marketing Cloud", "%%profile_center_url%%", TagKind::Preferences),
+            ("Salesforce Marketing Cloud", "%%Member_Addr%%", TagKind::Address),
+            ("Customer.io", "{% manage_subscription_preferences_url %}", TagKind::Preferences),
+            ("Postmark", "{{{ pm:unsubscribe }}}", TagKind::Unsubscribe),
+            ("Iterable", "{{hostedUnsubscribeUrl}}", TagKind::Unsubscribe),
+            ("Braze", "${preference_center_url}", TagKind::Preferences),
+            ("Mautic", "{unsubscribe_url}", TagKind::Unsubscribe),
+            ("listmonk", "{{ ManageURL }}", TagKind::Preferences),
+            ("Mailgun", "%unsubscribe_url%", TagKind::Unsubscribe),
+            ("Resend", "{{{RESEND_UNSUBSCRIBE_URL}}}", TagKind::Unsubscribe),
+            ("MailUp", "http://[unsubscribe]/", TagKind::Unsubscribe),
+            ("Sender", "{{unsubscribe_link}}", TagKind::Unsubscribe),
+        ];
+        for (esp, tag, kind) in cases {
+            let hits = match kind {
+                TagKind::Unsubscribe | TagKind::Preferences => t.unsubscribe_tags(tag),
+                TagKind::Address => t.address_tags(tag),
+                TagKind::Marker => t.markers(tag),
+            };
+            assert!(
+                hits.iter().any(|h| h.esp == *esp && h.end - h.start == tag.len()),
+                "{esp} {tag} as {kind:?}: {hits:?}"
+            );
+            let e = t.entries.iter().find(|e| e.name == *esp).unwrap();
+            assert!(
+                e.patterns(*kind).iter().any(|p| regex::RegexBuilder::new(&ascii_boundaries(p))
+                    .case_insensitive(true)
+                    .build()
+                    .unwrap()
+                    .is_match(tag)),
+                "{esp}: {tag} not in its {} list",
+                kind.name()
+            );
+        }
+        // Addresses are not opt-outs, and ordinary text is neither.
+        assert!(t.unsubscribe_tags("*|LIST:ADDRESS|*").is_empty());
+        assert!(t.address_tags("Call 555 1234, order 12345").is_empty());
     }
 }

@@ -17,6 +17,7 @@ pub mod fsutil;
 pub mod html;
 pub mod legal;
 pub mod lint;
+pub mod mime;
 pub mod report;
 pub mod rules;
 pub mod source;

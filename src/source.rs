@@ -24,6 +24,9 @@ pub struct SourceFile {
     /// After [`SourceFile::retain_lines`]: the only parts of the text still held, in order.
     /// `text` is then empty and every position is answered from these.
     segments: Vec<Segment>,
+    /// The file's bytes, kept only for an email message (`.eml`) that is not valid UTF-8: its
+    /// parts are decoded from the bytes, not from `text`.
+    raw: Option<Vec<u8>>,
 }
 
 /// Whole lines of a file's text kept after the rest was dropped.
@@ -59,9 +62,11 @@ impl SourceFile {
     /// declaration in the first 1024 bytes, else Windows-1252 (the web's legacy default).
     /// Invalid sequences become U+FFFD; decoding never fails.
     pub fn decode(path: PathBuf, bytes: Vec<u8>) -> SourceFile {
+        let keep = crate::mime::is_message_path(&path) && std::str::from_utf8(&bytes).is_err();
+        let raw = keep.then(|| bytes.clone());
         let (text, encoding, offset_map) = decode_bytes(bytes);
         let line_starts = line_starts(&text);
-        SourceFile { path, text, encoding, offset_map, line_starts, segments: Vec::new() }
+        SourceFile { path, text, encoding, offset_map, line_starts, segments: Vec::new(), raw }
     }
 
     /// Decode a document fetched over HTTP: a BOM wins, then the `charset` of the
@@ -74,9 +79,29 @@ impl SourceFile {
                 let (text, encoding, offset_map) =
                     if enc == UTF_8 { utf8_or_lossy(bytes) } else { decode_with_map(&bytes, enc) };
                 let line_starts = line_starts(&text);
-                SourceFile { path, text, encoding, offset_map, line_starts, segments: Vec::new() }
+                SourceFile { path, text, encoding, offset_map, line_starts, segments: Vec::new(), raw: None }
             }
             _ => SourceFile::decode(path, bytes),
+        }
+    }
+
+    /// The file's original bytes (for UTF-8 files, the text itself).
+    pub fn bytes(&self) -> &[u8] {
+        self.raw.as_deref().unwrap_or(self.text.as_bytes())
+    }
+
+    /// Map a byte offset in the original file to the offset in `text` of the character that
+    /// byte belongs to (the inverse of `file_offset`).
+    pub fn text_offset(&self, file_offset: usize) -> usize {
+        match &self.offset_map {
+            None => file_offset.min(self.text.len()),
+            Some(map) => {
+                let idx = match map.binary_search(&(file_offset as u32)) {
+                    Ok(i) => i,
+                    Err(i) => i.saturating_sub(1),
+                };
+                self.text.char_indices().nth(idx).map_or(self.text.len(), |(o, _)| o)
+            }
         }
     }
 
@@ -89,6 +114,7 @@ impl SourceFile {
             offset_map: None,
             line_starts: vec![0],
             segments: Vec::new(),
+            raw: None,
         }
     }
 
@@ -160,6 +186,7 @@ impl SourceFile {
         self.offset_map = None;
         self.line_starts = vec![0];
         self.segments = Vec::new();
+        self.raw = None;
     }
 
     /// Keep only the lines that `spans` touch, `context` lines around each, and drop the rest
@@ -201,6 +228,7 @@ impl SourceFile {
             })
             .collect();
         self.segments = segments;
+        self.raw = None;
         self.text = String::new();
         self.offset_map = None;
         self.line_starts = vec![0];
@@ -367,6 +395,13 @@ fn looks_mostly_utf8(bytes: &[u8]) -> bool {
         }
     }
     valid_multibyte > invalid
+}
+
+/// Decode `bytes` with `enc` (a BOM of `enc` skipped); returns the text and, for each character,
+/// the offset in `bytes` of its first byte.
+pub(crate) fn decode_mapped(bytes: &[u8], enc: &'static Encoding) -> (String, Vec<u32>) {
+    let (text, _, map) = decode_with_map(bytes, enc);
+    (text, map.unwrap_or_default())
 }
 
 /// Decode with `enc`, recording the file offset of each decoded character. The decoder is

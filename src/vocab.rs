@@ -53,6 +53,8 @@ concepts! {
     No => "no",
     Negation => "negation",
     NotConsent => "not_consent",
+    Street => "street",
+    PoBox => "po_box",
 }
 
 const _: () = assert!(Concept::ALL.len() <= 64);

@@ -7,8 +7,12 @@ use std::path::{Path, PathBuf};
 /// Extensions checked when found in a directory.
 pub const EXTENSIONS: &[&str] = &[
     "html", "htm", "xhtml", "shtml", "mjml", "hbs", "handlebars", "mustache", "liquid", "njk", "j2", "jinja", "jinja2",
-    "twig", "erb",
+    "twig", "erb", "eml",
 ];
+
+/// Plain-text extensions checked only under an email-like path (`emails/`, `user_mailer/`, a
+/// file name saying email): elsewhere a .txt file is rarely an email.
+pub const TEXT_EXTENSIONS: &[&str] = &["txt", "text"];
 
 /// Extensions checked only when the file contains HTML.
 pub const SNIFFED_EXTENSIONS: &[&str] = &["php", "tpl"];
@@ -42,7 +46,8 @@ pub fn classify_name(path: &Path) -> Option<bool> {
         return Some(false);
     }
     let ext = name.rsplit_once('.')?.1;
-    if EXTENSIONS.contains(&ext) {
+    let text_email = TEXT_EXTENSIONS.contains(&ext) && crate::document::email_path(path).is_some();
+    if EXTENSIONS.contains(&ext) || text_email {
         Some(false)
     } else if SNIFFED_EXTENSIONS.contains(&ext) {
         Some(true)

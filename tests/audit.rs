@@ -434,7 +434,8 @@ fn directory_audit_lints_every_file_check_would() {
         assert!(names.contains(&n.to_string()), "{n} missing from {names:?}");
     }
     let email = a.pages.iter().position(|p| p.location.ends_with("spring-offers.html")).unwrap();
-    assert_eq!(a.result.files[email].findings.iter().map(|f| f.rule).collect::<Vec<_>>(), vec!["missing-unsubscribe"]);
+    let rules: Vec<&str> = a.result.files[email].findings.iter().map(|f| f.rule).collect();
+    assert!(rules.contains(&"missing-unsubscribe"), "{rules:?}");
 }
 
 // ---- the binary and the reports -----------------------------------------------------------

@@ -197,6 +197,18 @@ fn esps_lists_every_provider() {
         assert!(out.contains(name), "{name} missing from:\n{out}");
     }
     assert_eq!(out.lines().count(), consentlint::esp::EspTags::builtin().entries.len());
+    assert!(out.contains("1 unsubscribe, 1 preferences, 1 address"), "{out}");
+
+    let (code, out, _) = stdout(bin().args(["esps", "--format", "json"]));
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let list = v.as_array().unwrap();
+    assert_eq!(list.len(), consentlint::esp::EspTags::builtin().entries.len());
+    let mc = list.iter().find(|e| e["name"] == "Mailchimp").unwrap();
+    assert_eq!(mc["syntax"], "pipe");
+    for k in ["unsubscribe", "preferences", "address", "markers"] {
+        assert!(!mc[k].as_array().unwrap().is_empty(), "Mailchimp {k}");
+    }
 }
 
 #[test]

@@ -47,17 +47,29 @@ fn docs_have_the_fixed_headings_in_order() {
     }
 }
 
-/// Fenced ```html blocks between one heading and the next.
-fn examples(doc: &str, heading: &str) -> Vec<String> {
+/// Fenced ```html, ```eml and ```text blocks between one heading and the next, each with the
+/// file name it is checked as (`text` blocks as a plain-text template under emails/).
+fn examples(doc: &str, heading: &str) -> Vec<(&'static str, String)> {
     let start = doc.find(&format!("\n{heading}\n")).expect("heading") + heading.len() + 2;
     let end = doc[start..].find("\n## ").map_or(doc.len(), |e| start + e);
     let section = &doc[start..end];
     let mut out = Vec::new();
     let mut rest = section;
-    while let Some(p) = rest.find("```html\n") {
-        let body = &rest[p + 8..];
+    while let Some(p) = rest.find("```") {
+        let after = &rest[p + 3..];
+        let line_end = after.find('\n').expect("fence line");
+        let path = match &after[..line_end] {
+            "html" => "example.html",
+            "eml" => "example.eml",
+            "text" => "emails/example.txt",
+            _ => {
+                rest = &after[line_end..];
+                continue;
+            }
+        };
+        let body = &after[line_end + 1..];
         let close = body.find("\n```").expect("closing fence");
-        out.push(body[..close].to_string());
+        out.push((path, body[..close].to_string()));
         rest = &body[close + 4..];
     }
     out
@@ -72,16 +84,16 @@ fn doc_examples_behave_as_documented() {
         let pass = examples(m.docs, "## Examples that pass");
         assert!(fail.len() >= 2, "{}: needs failing examples", m.name);
         assert!(pass.len() >= 2, "{}: needs passing examples", m.name);
-        for ex in &fail {
-            let report = linter.check(&SourceFile::from_text("example.html", ex.as_str()));
+        for (path, ex) in &fail {
+            let report = linter.check(&SourceFile::from_text(*path, ex.as_str()));
             assert!(
                 report.findings.iter().any(|f| f.rule == m.name),
                 "{}: failing example gives no finding:\n{ex}",
                 m.name
             );
         }
-        for ex in &pass {
-            let report = linter.check(&SourceFile::from_text("example.html", ex.as_str()));
+        for (path, ex) in &pass {
+            let report = linter.check(&SourceFile::from_text(*path, ex.as_str()));
             let own: Vec<_> = report.findings.iter().filter(|f| f.rule == m.name).collect();
             assert!(own.is_empty(), "{}: passing example gives {own:?}:\n{ex}", m.name);
         }

@@ -30,11 +30,7 @@ impl Rule for MissingUnsubscribe {
         if has_unsubscribe(ctx) {
             return;
         }
-        let anchor = ["body", "mj-body", "mjml", "html"]
-            .iter()
-            .find_map(|name| ctx.doc.elements().find(|e| e.value().name() == *name && ctx.doc.span(*e).is_some()))
-            .or_else(|| ctx.doc.elements().find(|e| ctx.doc.span(*e).is_some()))
-            .map_or(0..0, |e| ctx.doc.anchor(e));
+        let anchor = if ctx.plain { ctx.first_line() } else { ctx.body_anchor() };
         let why = ctx.kind.reasons.iter().filter(|r| !r.contains("form")).cloned().collect::<Vec<_>>().join("; ");
         let mut f = finding(
             &META,
@@ -61,7 +57,20 @@ fn has_unsubscribe(ctx: &Context<'_>) -> bool {
     if ctx.esp.unsubscribe_tags(text).iter().any(|h| ctx.is_live(h.start)) {
         return true;
     }
+    if ctx.plain {
+        return has_plain_unsubscribe(ctx);
+    }
     ctx.doc.elements().any(|e| is_unsubscribe_link(ctx, e))
+}
+
+/// Plain text has no links, only words and bare URLs: an unsubscribe URL or address, or an
+/// instruction ("To unsubscribe, reply STOP", "Abmelden: ...") in live text counts.
+fn has_plain_unsubscribe(ctx: &Context<'_>) -> bool {
+    let text = ctx.text();
+    if ctx.bare_urls().any(|r| ctx.is_live(r.start) && ctx.has(&percent_decode(&text[r]), Concept::UnsubscribeUrl)) {
+        return true;
+    }
+    ctx.vocab.hits(text).iter().any(|h| h.concept == Concept::Unsubscribe && ctx.is_live(h.start))
 }
 
 fn is_unsubscribe_link(ctx: &Context<'_>, e: ElementRef<'_>) -> bool {

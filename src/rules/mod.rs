@@ -2,6 +2,8 @@
 //! `rules/<name>.md`. Register a rule by adding it to `RULES`.
 
 mod bundled_consent;
+mod missing_list_unsubscribe;
+mod missing_postal_address;
 mod missing_privacy_link;
 mod missing_unsubscribe;
 mod pre_ticked_consent;
@@ -42,6 +44,11 @@ pub trait Rule: Sync + Send {
 
     /// Called once per file.
     fn check_document(&self, _ctx: &Context<'_>, _out: &mut Vec<Finding>) {}
+
+    /// Called once per email message (`.eml`) with its header block. `ctx.source` is the whole
+    /// message file (header spans are file offsets: map them with `ctx.source.text_offset`),
+    /// `ctx.doc` is empty and `ctx.kind` is the message's kind.
+    fn check_headers(&self, _ctx: &Context<'_>, _msg: &crate::mime::Message, _out: &mut Vec<Finding>) {}
 }
 
 /// Every rule, in the order they are listed.
@@ -50,6 +57,8 @@ pub static RULES: &[&dyn Rule] = &[
     &bundled_consent::BundledConsent,
     &missing_privacy_link::MissingPrivacyLink,
     &missing_unsubscribe::MissingUnsubscribe,
+    &missing_list_unsubscribe::MissingListUnsubscribe,
+    &missing_postal_address::MissingPostalAddress,
     &unused_suppression::UnusedSuppression,
 ];
 

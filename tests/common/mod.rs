@@ -70,7 +70,20 @@ pub fn span_fits_rule(rule: &str, slice: &str) -> bool {
         "pre-ticked-consent" => ["checked", "selected", "<option", "value"].iter().any(|p| slice.starts_with(p)),
         "bundled-consent" => slice.starts_with("<input"),
         "missing-privacy-link" => slice.starts_with("<form") && slice.ends_with('>'),
-        "missing-unsubscribe" => ["<body", "<mj-body", "<mjml"].iter().any(|p| slice.starts_with(p)),
+        // Plain text (a .txt template or text/plain part): the first line with text.
+        "missing-unsubscribe" | "missing-postal-address" => {
+            ["<body", "<mj-body", "<mjml"].iter().any(|p| slice.starts_with(p))
+                || (!slice.is_empty() && !slice.contains('\n') && !slice.starts_with('<'))
+        }
+        // The faulty header, or the whole header block (starting with its first field).
+        "missing-list-unsubscribe" => {
+            slice.starts_with("list-unsubscribe")
+                || slice.split_once(':').is_some_and(|(name, _)| {
+                    !name.is_empty()
+                        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                        && slice.contains('\n')
+                })
+        }
         // The directive, or the unknown rule name in it.
         "unused-suppression" => {
             slice.starts_with("consentlint-")

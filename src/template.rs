@@ -1,18 +1,20 @@
 //! Template syntax (Jinja, Twig, Nunjucks, Liquid, Django, Handlebars, Mustache, Go templates,
-//! ERB, Blade, PHP) found in a file before it is parsed as HTML.
+//! ERB, EJS, classic ASP, Blade, PHP) found in a file before it is parsed as HTML.
 //!
 //! html5ever knows nothing of templates: `{{#if x}}checked{{/if}}` inside a tag becomes junk
 //! attributes and `{% if a > b %}` ends a tag early. So each template region is *masked*
 //! before parsing, byte for byte (offsets into the masked text are offsets into the original):
-//! - template comments (`{# #}`, `{{!-- --}}`, `{{! }}`, `<%# %>`, `{% comment %}..{% endcomment %}`,
-//!   `{{-- --}}`) become spaces: they are not live text;
+//! - template comments (`{# #}`, `{{!-- --}}`, `{{! }}`, `<%# %>`, `<%-- --%>`,
+//!   `{% comment %}..{% endcomment %}`, `{{-- --}}`, `{{/* */}}`, `<?php /* */ ?>`) become
+//!   spaces: they are not live text;
 //! - every other region keeps its inner words but its delimiters and the characters that would
 //!   change how HTML is tokenised (`< > " ' &`) become spaces, so a label written as
 //!   `{% trans "Subscribe to our newsletter" %}` still reads "trans Subscribe to our newsletter".
 //!
 //! The regions are kept so rules can ask whether an offset is inside a template expression or a
 //! conditional block: a `checked` inside `{% if user.opt_in %}...{% endif %}` reflects a stored
-//! choice, it is not a default.
+//! choice, it is not a default. A block whose condition is a constant (`{% if true %}`,
+//! `{{#if true}}`, `@if(true)`, `<% unless false %>`) always renders: it is not conditional.
 
 use std::ops::Range;
 
@@ -115,7 +117,7 @@ fn memchr_any(bytes: &[u8]) -> bool {
     bytes.windows(2).any(|w| matches!(w, [b'{', b'{' | b'%' | b'#' | b'!'] | [b'<', b'%' | b'?']))
         || bytes
             .windows(3)
-            .any(|w| w[0] == b'@' && (w[1..] == *b"if" || w[1..] == *b"un" || w[1..] == *b"is" || w[1..] == *b"ch"))
+            .any(|w| w[0] == b'@' && matches!(&w[1..], b"if" | b"un" | b"is" | b"ch" | b"se" | b"au" | b"gu" | b"ca"))
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -167,6 +169,9 @@ fn scan_brace(text: &str, i: usize) -> Option<Token> {
                 let end = find_from(text, i + 3, "}}")? + 2;
                 return Some(comment(i..end));
             }
+            if let Some(end) = go_comment_end(text, i) {
+                return Some(comment(i..end));
+            }
             let (close, open_len) = if rest.starts_with(b"{{{") { ("}}}", 3) } else { ("}}", 2) };
             let end = find_from(text, i + open_len, close)? + close.len();
             // `{{` in prose across many lines is unlikely to be a template: require the
@@ -201,6 +206,26 @@ fn scan_brace(text: &str, i: usize) -> Option<Token> {
         }
         _ => None,
     }
+}
+
+/// Go template comment: `{{/* .. */}}`, with optional trim markers `{{- /* .. */ -}}`.
+fn go_comment_end(text: &str, i: usize) -> Option<usize> {
+    let after = text.get(i + 2..)?;
+    let body = after.strip_prefix("- ").unwrap_or(after);
+    if !body.starts_with("/*") {
+        return None;
+    }
+    let open = i + 2 + (after.len() - body.len()) + 2;
+    let close = find_from(text, open, "*/")? + 2;
+    let tail = text.get(close..)?;
+    let tail_len = if tail.starts_with("}}") {
+        2
+    } else if tail.starts_with(" -}}") {
+        4
+    } else {
+        return None;
+    };
+    Some(close + tail_len)
 }
 
 fn find_endcomment(text: &str, from: usize) -> Option<usize> {
@@ -250,20 +275,22 @@ fn tag_block(name: &str, inner: &str, pos: Range<usize>) -> Option<Block> {
         "trans" => inner.split_whitespace().count() == 1,
         _ => TAG_BLOCKS.contains(&name),
     };
-    is_block.then(|| Block {
-        pos,
-        event: BlockEvent::Open { name: name.to_string(), conditional: CONDITIONAL_TAGS.contains(&name) },
-    })
+    let cond = inner.trim_start().get(name.len()..).unwrap_or("");
+    let conditional = CONDITIONAL_TAGS.contains(&name) && !always_true(cond, name == "unless");
+    is_block.then(|| Block { pos, event: BlockEvent::Open { name: name.to_string(), conditional } })
 }
 
 /// Handlebars/Mustache sections and Go template actions.
 fn handlebars_block(inner: &str, pos: Range<usize>) -> Option<Block> {
     let inner = inner.trim_matches(|c: char| c == '~' || c == '-' || c.is_whitespace());
     if let Some(rest) = inner.strip_prefix('#') {
-        let name = first_word(rest.trim_start_matches(['*', '>']));
+        let rest = rest.trim_start_matches(['*', '>']);
+        let name = first_word(rest);
+        let cond = rest.get(name.len()..).unwrap_or("");
         // `{{#each}}`/`{{#with}}` repeat or scope; everything else (`#if`, `#unless`, a Mustache
-        // section `{{#opted_in}}`) renders only when a value says so.
-        let conditional = !matches!(name, "each" | "with" | "let" | "each-in" | "in" | "for" | "block" | "section");
+        // section `{{#opted_in}}`) renders only when a value says so (`{{#if true}}` always does).
+        let conditional = !matches!(name, "each" | "with" | "let" | "each-in" | "in" | "for" | "block" | "section")
+            && !(matches!(name, "if" | "unless") && always_true(cond, name == "unless"));
         return Some(Block { pos, event: BlockEvent::Open { name: name.to_string(), conditional } });
     }
     if let Some(rest) = inner.strip_prefix('^') {
@@ -277,7 +304,10 @@ fn handlebars_block(inner: &str, pos: Range<usize>) -> Option<Block> {
     // Go templates: {{if .X}} {{range}} {{with}} {{block}} ... {{end}}.
     let name = first_word(inner);
     match name {
-        "if" | "with" => Some(Block { pos, event: BlockEvent::Open { name: "go".into(), conditional: true } }),
+        "if" | "with" => {
+            let conditional = !(name == "if" && always_true(&inner[2..], false));
+            Some(Block { pos, event: BlockEvent::Open { name: "go".into(), conditional } })
+        }
         "range" | "block" | "define" => {
             Some(Block { pos, event: BlockEvent::Open { name: "go".into(), conditional: false } })
         }
@@ -286,27 +316,79 @@ fn handlebars_block(inner: &str, pos: Range<usize>) -> Option<Block> {
     }
 }
 
-/// ERB/EJS: `<% %>`, `<%= %>`, `<%- %>`, `<%# %>`; SendGrid's `<%asm_..%>` merge tags look the same.
+/// ERB, EJS and classic ASP: `<% %>`, `<%= %>`, `<%- %>`, `<%# %>` and ASP's `<%-- --%>`
+/// comments; SendGrid's `<%asm_..%>` merge tags look the same. Blocks: Ruby (`if`..`end`,
+/// `each do`..`end`), JavaScript (`if (x) {`..`}`) and VBScript (`If x Then`..`End If`,
+/// `Select Case`..`End Select`).
 fn scan_erb(text: &str, i: usize) -> Option<Token> {
+    // `<%--` opens an ASP/JSP comment; in ERB and EJS `<%-` is an ordinary tag, and code that
+    // starts with `-` is not written in practice.
+    if text[i..].starts_with("<%--")
+        && let Some(close) = find_from(text, i + 4, "--%>")
+    {
+        return Some(comment(i..close + 4));
+    }
     let end = find_from(text, i + 2, "%>")? + 2;
     let inner = &text[i + 2..end - 2];
     if inner.starts_with('#') {
         return Some(comment(i..end));
     }
     let code = inner.trim_start_matches(['=', '-', '_']).trim_end_matches(['-', '_']).trim();
-    let word = first_word(code);
-    let block = match word {
-        "if" | "unless" | "case" => Some(BlockEvent::Open { name: "erb".into(), conditional: true }),
-        "end" => Some(BlockEvent::Close { name: Some("erb".into()) }),
-        "while" | "until" | "for" | "begin" => Some(BlockEvent::Open { name: "erb".into(), conditional: false }),
-        _ if ends_with_do(code) => Some(BlockEvent::Open { name: "erb".into(), conditional: false }),
-        _ => None,
-    }
-    .map(|event| Block { pos: i..end, event });
+    let block = erb_block(code).map(|event| Block { pos: i..end, event });
     Some(Token { range: i..end, kind: RegionKind::Expression, block })
 }
 
-fn ends_with_do(code: &str) -> bool {
+fn erb_block(code: &str) -> Option<BlockEvent> {
+    let open = |name: &str, conditional: bool| Some(BlockEvent::Open { name: name.into(), conditional });
+    let close = |name: &str| Some(BlockEvent::Close { name: Some(name.into()) });
+    let word = first_word(code);
+    let rest = code[code.find(word).map_or(0, |p| p + word.len())..].trim();
+    // JavaScript braces (EJS, ASP JScript) and Ruby `{ |x|` blocks.
+    if let Some(after) = code.strip_prefix('}') {
+        // `} else {` stays inside the block.
+        return if after.trim_end().ends_with('{') { None } else { close("erb{") };
+    }
+    if code.ends_with('{') {
+        let conditional = matches!(word, "if" | "unless") && !always_true(rest.trim_end_matches('{'), word == "unless");
+        return open("erb{", conditional);
+    }
+    // VBScript is case-insensitive: `If x Then` opens a block only when `Then` ends the line.
+    let lower = word.to_ascii_lowercase();
+    let ends_then = code.len() > 4 && code.get(code.len() - 4..).is_some_and(|t| t.eq_ignore_ascii_case("then"));
+    if lower == "if" && ends_then {
+        let cond = rest.get(..rest.len().saturating_sub(4)).unwrap_or("");
+        return open("erb", !always_true(cond, false));
+    }
+    if lower == "select" && first_word(rest).eq_ignore_ascii_case("case") {
+        return open("erb", true);
+    }
+    if lower == "end" && matches!(first_word(rest).to_ascii_lowercase().as_str(), "if" | "select") {
+        return close("erb");
+    }
+    match word {
+        "if" | "unless" => open("erb", !always_true(rest, word == "unless")),
+        "case" => open("erb", true),
+        "end" => close("erb"),
+        "while" | "until" | "for" | "begin" => open("erb", false),
+        _ => block_opener(code).and_then(|name| open(name, false)),
+    }
+}
+
+/// Is a condition a constant that always renders the block (`true`, `1`, or for `unless`
+/// `false`, `0`, `nil`)? Such a block is not a choice replayed from data: what it holds is a
+/// fixed default for everyone.
+fn always_true(cond: &str, negated: bool) -> bool {
+    let c = cond.trim().trim_end_matches(':').trim().trim_start_matches('(').trim_end_matches(')').trim();
+    let c = c.to_ascii_lowercase();
+    if negated {
+        matches!(c.as_str(), "false" | "0" | "nil" | "null" | "none")
+    } else {
+        matches!(c.as_str(), "true" | "1")
+    }
+}
+
+/// A Ruby block opener: `each do |x|` (closed by `end`) or `each { |x|` (closed by `}`).
+fn block_opener(code: &str) -> Option<&'static str> {
     let code = code.trim_end();
     let code = match code.rfind('|') {
         // `do |x|`
@@ -315,32 +397,62 @@ fn ends_with_do(code: &str) -> bool {
         }
         _ => code,
     };
-    code.ends_with(" do") || code == "do" || code.ends_with(" {")
+    if code.ends_with(" do") || code == "do" {
+        Some("erb")
+    } else if code.ends_with(" {") {
+        Some("erb{")
+    } else {
+        None
+    }
 }
 
-/// PHP: `<?php ... ?>`, `<?= ... ?>` (to the end of the file when unclosed, as PHP does).
+/// PHP: `<?php ... ?>`, `<?= ... ?>` (to the end of the file when unclosed, as PHP does). A
+/// block holding only comments (`<?php /* .. */ ?>`, `<?php // .. ?>`) is a template comment.
 fn scan_php(text: &str, i: usize) -> Option<Token> {
     let rest = &text.as_bytes()[i..];
-    if !(rest.len() >= 5 && rest[2..5].eq_ignore_ascii_case(b"php") || rest.starts_with(b"<?=")) {
+    let echo = rest.starts_with(b"<?=");
+    if !(rest.len() >= 5 && rest[2..5].eq_ignore_ascii_case(b"php") || echo) {
         return None;
     }
     let end = text[i + 2..].find("?>").map_or(text.len(), |p| i + 2 + p + 2);
     let code = &text[i + 2..end.saturating_sub(2).max(i + 2)];
-    let code = code.trim_start_matches("php").trim_start_matches('=').trim();
-    let word = first_word(code);
-    let block = if word == "if" && code.trim_end().ends_with(':') {
-        Some(BlockEvent::Open { name: "php".into(), conditional: true })
-    } else if word == "endif" {
-        Some(BlockEvent::Close { name: Some("php".into()) })
-    } else if word == "if" && code.trim_end().ends_with('{') {
-        Some(BlockEvent::Open { name: "php{".into(), conditional: true })
-    } else if code.starts_with('}') {
-        Some(BlockEvent::Close { name: Some("php{".into()) })
-    } else {
-        None
+    let code = code.get(if echo { 1 } else { 3 }..).unwrap_or("").trim();
+    if !echo && is_php_comment(code) {
+        return Some(comment(i..end));
     }
-    .map(|event| Block { pos: i..end, event });
+    let block = php_block(code).map(|event| Block { pos: i..end, event });
     Some(Token { range: i..end, kind: RegionKind::Expression, block })
+}
+
+/// Only comments: one `/* .. */`, or lines that all start with `//` or `#`.
+fn is_php_comment(code: &str) -> bool {
+    if code.is_empty() {
+        return false;
+    }
+    if let Some(body) = code.strip_prefix("/*") {
+        return body.find("*/").is_some_and(|p| p + 2 == body.len());
+    }
+    code.lines().map(str::trim).filter(|l| !l.is_empty()).all(|l| l.starts_with("//") || l.starts_with('#'))
+}
+
+fn php_block(code: &str) -> Option<BlockEvent> {
+    let word = first_word(code);
+    let cond = || code.get(word.len()..).unwrap_or("").trim_end_matches(['{', ':', ' ']);
+    let conditional = || matches!(word, "if" | "switch") && !always_true(cond(), false);
+    if let Some(after) = code.strip_prefix('}') {
+        // `} else {` stays inside the block.
+        return if after.trim_end().ends_with('{') { None } else { Some(BlockEvent::Close { name: Some("php{".into()) }) };
+    }
+    if code.ends_with('{') {
+        return Some(BlockEvent::Open { name: "php{".into(), conditional: conditional() });
+    }
+    // Alternative syntax: `if (..):` .. `endif;`, `foreach (..):` .. `endforeach;`.
+    if code.ends_with(':') && matches!(word, "if" | "switch" | "foreach" | "for" | "while") {
+        return Some(BlockEvent::Open { name: format!("php-{word}"), conditional: conditional() });
+    }
+    let closed = word.strip_prefix("end")?;
+    matches!(closed, "if" | "switch" | "foreach" | "for" | "while")
+        .then(|| BlockEvent::Close { name: Some(format!("php-{closed}")) })
 }
 
 /// Blade directives: `@if(..)`, `@unless(..)`, `@isset(..)`, `@checked(..)`, `@endif`, ...
@@ -356,7 +468,8 @@ fn scan_blade(text: &str, i: usize) -> Option<Token> {
                 // `@checked(cond)` is itself the conditional attribute.
                 "checked" | "selected" => None,
                 _ if name == "auth" || name == "guest" || name == "production" || end > after => {
-                    Some(BlockEvent::Open { name: "blade".into(), conditional: true })
+                    let constant = matches!(name, "if" | "unless") && always_true(&text[after..end], name == "unless");
+                    Some(BlockEvent::Open { name: "blade".into(), conditional: !constant })
                 }
                 _ => return None,
             };
@@ -364,6 +477,9 @@ fn scan_blade(text: &str, i: usize) -> Option<Token> {
         }
         "endif" | "endunless" | "endisset" | "endempty" | "endauth" | "endguest" | "endcan" | "endcannot"
         | "endenv" | "endproduction" | "endswitch" => (Some(BlockEvent::Close { name: Some("blade".into()) }), after),
+        // Branches stay inside their block.
+        "else" => (None, after),
+        "elseif" => (None, balanced_parens(text, after)?),
         _ => return None,
     };
     Some(Token { range: i..end, kind: RegionKind::Expression, block: event.map(|event| Block { pos: i..end, event }) })
@@ -548,6 +664,75 @@ mod tests {
         let s = "<p>{{ oops</p><p>50% {% </p>";
         let (t, _) = scan(s);
         assert!(t.is_empty());
+    }
+
+    #[test]
+    fn more_comment_forms() {
+        for s in [
+            "{{/* <a>unsubscribe</a> */}}",
+            "{{- /* <a>unsubscribe</a> */ -}}",
+            "<%-- <a>unsubscribe</a> %> --%>",
+            "<?php /* <a>unsubscribe</a> */ ?>",
+            "<?php // unsubscribe ?>",
+            "<?php\n# one\n// two\n?>",
+        ] {
+            let m = masked(s);
+            assert!(m.trim().is_empty(), "{s:?} -> {m:?}");
+            assert!(scan(s).0.in_comment(1), "{s:?}");
+        }
+        // Code is not a comment, and `{{/` alone is a Handlebars close.
+        for s in ["<?php echo 1; /* x */ ?>", "<?php /* a */ echo 1; ?>", "{{/if}}", "<%- x %>"] {
+            assert!(!scan(s).0.in_comment(1), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn constant_conditions_always_render() {
+        for (s, cond) in [
+            ("{% if true %}X{% endif %}", false),
+            ("{% if True %}X{% endif %}", false),
+            ("{% unless false %}X{% endunless %}", false),
+            ("{% if user.opt_in %}X{% endif %}", true),
+            ("{{#if true}}X{{/if}}", false),
+            ("{{#if optIn}}X{{/if}}", true),
+            ("{{if true}}X{{end}}", false),
+            ("{{- if .OptIn -}}X{{- end -}}", true),
+            ("<% if true %>X<% end %>", false),
+            ("<% if @u.opt_in %>X<% end %>", true),
+            ("@if(true) X @endif", false),
+            ("@if($u->optin) X @else Y @endif", true),
+            ("<?php if (true): ?>X<?php endif; ?>", false),
+            ("<?php if ($u) { ?>X<?php } ?>", true),
+        ] {
+            let (t, _) = scan(s);
+            assert_eq!(t.in_conditional(s.find('X').unwrap()), cond, "{s}");
+        }
+    }
+
+    #[test]
+    fn asp_and_ejs_blocks() {
+        let vb = "<% If user.OptedIn Then %>X<% Else %>Y<% End If %>Z";
+        let (t, _) = scan(vb);
+        for (c, cond) in [('X', true), ('Y', true), ('Z', false)] {
+            assert_eq!(t.in_conditional(vb.find(c).unwrap()), cond, "{c}");
+        }
+        // A one-line VBScript `If .. Then ..` opens no block.
+        let (t, _) = scan("<% If a Then Response.Write(1) %>Z");
+        assert!(!t.in_conditional(t.regions[0].range.end));
+        let js = "<% if (u.optedIn) { %>X<% } else { %>Y<% } %>Z<% xs.forEach(function (x) { %>W<% }) %>";
+        let (t, _) = scan(js);
+        for (c, cond) in [('X', true), ('Y', true), ('Z', false), ('W', false)] {
+            assert_eq!(t.in_conditional(js.find(c).unwrap()), cond, "{c}");
+        }
+    }
+
+    #[test]
+    fn php_brace_blocks_nest() {
+        let s = "<?php if ($a) { ?><?php foreach ($xs as $x) { ?>W<?php } ?>X<?php } else { ?>Y<?php } ?>Z";
+        let (t, _) = scan(s);
+        for (c, cond) in [('W', true), ('X', true), ('Y', true), ('Z', false)] {
+            assert_eq!(t.in_conditional(s.find(c).unwrap()), cond, "{c}");
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::document::DocumentKind;
 use crate::esp::EspTags;
 use crate::html::{AttrSpan, Document};
 use crate::source::SourceFile;
-use crate::template::Templates;
+use crate::template::{RegionKind, Templates, printed_code};
 use crate::vocab::{Concept, ConceptSet, Vocabulary};
 
 pub struct Context<'a> {
@@ -86,6 +86,62 @@ impl<'a> Context<'a> {
     /// there depends on data (a stored choice) rather than being a fixed default?
     pub fn is_templated(&self, offset: usize) -> bool {
         self.templates.in_expression(offset) || self.templates.in_conditional(offset)
+    }
+
+    /// Does the link target written in `el`'s `attr` (usually `href`) name `c`, a URL concept
+    /// (`PrivacyUrl`, `UnsubscribeUrl`)? The literal parts of the value match the URL words
+    /// anywhere (`/datenschutz-hinweise`, `?action=unsubscribe`). A template expression in it
+    /// counts when one of its words *begins* with a URL word: `{{ privacy_url }}`,
+    /// `{% url 'privacy' %}`, `{{ route('datenschutzerklaerung') }}`, `{{ .UnsubscribeURL }}`,
+    /// but not `{{ nonprivacy }}`, where the word only sits inside a longer one. Template
+    /// comments in the value count for nothing.
+    pub fn target_names(&self, el: ElementRef<'a>, attr: &str, c: Concept) -> bool {
+        let Some(range) = self.attr_span(el, attr).and_then(|a| a.value_span.clone()) else {
+            return el.value().attr(attr).is_some_and(|v| self.has(v, c));
+        };
+        let text = self.text();
+        let mut literal = String::new();
+        let mut at = range.start;
+        for r in self.templates.regions_in(range.clone()) {
+            let (start, end) = (r.range.start.max(range.start), r.range.end.min(range.end));
+            literal.push_str(text.get(at..start.max(at)).unwrap_or(""));
+            literal.push(' ');
+            if r.kind == RegionKind::Expression && self.expression_names(&text[r.range.clone()], c, false) {
+                return true;
+            }
+            at = end;
+        }
+        literal.push_str(text.get(at..range.end).unwrap_or(""));
+        self.has(&literal, c)
+    }
+
+    /// Live output expressions printed as text (outside any tag) within `range` whose words
+    /// name `c` exactly: a merge variable that prints the link itself (`{{ unsubscribe_link }}`,
+    /// `{{{unsubscribe}}}`, `<%= unsubscribe_url %>`, `{!! $privacyLink !!}`), not one whose
+    /// word only starts like it (`{{ unsubscribed_count }}`) and not a tag or a condition
+    /// (`{% if unsubscribe_url %}`).
+    pub fn printed_links(&self, range: Range<usize>, c: Concept) -> impl Iterator<Item = Range<usize>> + '_ {
+        let text = self.text();
+        self.templates
+            .regions_in(range)
+            .filter(move |r| {
+                r.kind == RegionKind::Expression
+                    && self.is_live(r.range.start)
+                    && self.doc.tag_containing(r.range.start).is_none()
+                    && printed_code(&text[r.range.clone()]).is_some_and(|code| self.expression_names(code, c, true))
+            })
+            .map(|r| r.range.clone())
+    }
+
+    /// Do the words of a template expression (its identifiers and string literals, split like
+    /// `url_for('privacy_policy')` → url for privacy policy) name `c`? A URL word must begin a
+    /// word; with `whole_word` it must be the whole word.
+    fn expression_names(&self, code: &str, c: Concept, whole_word: bool) -> bool {
+        let words = split_identifier(code);
+        let b = words.as_bytes();
+        self.vocab.url_fragments(&words, c).iter().any(|m| {
+            (m.start == 0 || b[m.start - 1] == b' ') && (!whole_word || m.end == b.len() || b[m.end] == b' ')
+        })
     }
 
     pub fn element_by_id(&self, id: &str) -> Option<ElementRef<'a>> {

@@ -59,6 +59,12 @@ impl Templates {
         self.regions.get(i).filter(|r| r.range.start <= offset)
     }
 
+    /// Regions that overlap `range`, in source order.
+    pub fn regions_in(&self, range: Range<usize>) -> impl Iterator<Item = &Region> {
+        let i = self.regions.partition_point(|r| r.range.end <= range.start);
+        self.regions[i..].iter().take_while(move |r| r.range.start < range.end)
+    }
+
     /// Is `offset` inside a conditional template block?
     pub fn in_conditional(&self, offset: usize) -> bool {
         self.conditionals.iter().any(|r| r.contains(&offset))
@@ -67,6 +73,40 @@ impl Templates {
     pub fn is_empty(&self) -> bool {
         self.regions.is_empty()
     }
+}
+
+/// The code of an output expression, the kind that prints a value where it stands:
+/// `{{ x }}`, `{{{ x }}}`, `{{& x}}`, `{!! x !!}`, `<%= x %>`, `<%- x %>` (EJS), `<?= x ?>`,
+/// `<?php echo x ?>`. `None` for tags and block helpers (`{% if %}`, `{{#if}}`, `{{> partial}}`,
+/// Go actions such as `{{if}}`/`{{template}}`) and for code (`<% x %>`).
+pub fn printed_code(raw: &str) -> Option<&str> {
+    if let Some(inner) = raw.strip_prefix("{!!").and_then(|r| r.strip_suffix("!!}")) {
+        return Some(inner.trim());
+    }
+    if let Some(inner) = raw.strip_prefix("{{").and_then(|r| r.strip_suffix("}}")) {
+        let inner = inner.trim_start_matches(['{', '-', '~', '&']).trim_end_matches(['}', '-', '~']).trim();
+        if inner.starts_with(['#', '/', '^', '>', '!', '*']) {
+            return None;
+        }
+        let go_action = matches!(
+            first_word(inner),
+            "if" | "else" | "end" | "range" | "with" | "template" | "define" | "block" | "break" | "continue"
+        );
+        return (!go_action).then_some(inner);
+    }
+    if let Some(inner) = raw.strip_prefix("<%").and_then(|r| r.strip_suffix("%>")) {
+        let code = inner.strip_prefix("==").or_else(|| inner.strip_prefix('=')).or_else(|| inner.strip_prefix('-'))?;
+        return Some(code.trim_end_matches(['-', '_']).trim());
+    }
+    if let Some(inner) = raw.strip_prefix("<?").and_then(|r| r.strip_suffix("?>")) {
+        if let Some(code) = inner.strip_prefix('=') {
+            return Some(code.trim());
+        }
+        let code = inner.get(3..)?.trim();
+        let word = first_word(code);
+        return matches!(word, "echo" | "print").then(|| code[word.len()..].trim());
+    }
+    None
 }
 
 /// Longest region we accept; an opening delimiter without a close within this many bytes is
@@ -732,6 +772,29 @@ mod tests {
         let (t, _) = scan(s);
         for (c, cond) in [('W', true), ('X', true), ('Y', true), ('Z', false)] {
             assert_eq!(t.in_conditional(s.find(c).unwrap()), cond, "{c}");
+        }
+    }
+
+    #[test]
+    fn printed_expressions() {
+        for (raw, code) in [
+            ("{{ unsubscribe_link }}", Some("unsubscribe_link")),
+            ("{{{unsubscribe}}}", Some("unsubscribe")),
+            ("{{- .UnsubscribeURL -}}", Some(".UnsubscribeURL")),
+            ("{!! $unsubscribeLink !!}", Some("$unsubscribeLink")),
+            ("<%= unsubscribe_url %>", Some("unsubscribe_url")),
+            ("<%- unsubscribeUrl -%>", Some("unsubscribeUrl")),
+            ("<?= $unsubscribe_url ?>", Some("$unsubscribe_url")),
+            ("<?php echo $unsubscribe_url; ?>", Some("$unsubscribe_url;")),
+            ("{{#if unsubscribe}}", None),
+            ("{{/unsubscribe}}", None),
+            ("{{> unsubscribe_footer}}", None),
+            ("{{ if .Unsubscribe }}", None),
+            ("{% unsubscribe %}", None),
+            ("<% unsubscribe_url %>", None),
+            ("<?php $unsubscribe = 1; ?>", None),
+        ] {
+            assert_eq!(printed_code(raw), code, "{raw}");
         }
     }
 

@@ -414,6 +414,14 @@ fn erb_block(code: &str) -> Option<BlockEvent> {
     }
 }
 
+/// Does this region set a boolean attribute unconditionally, like writing it bare? Blade's
+/// `@checked(true)` / `@selected(1)` does; `@checked($user->opted_in)` depends on data.
+pub fn always_sets(raw: &str, attr: &str) -> bool {
+    raw.strip_prefix('@')
+        .and_then(|r| r.strip_prefix(attr))
+        .is_some_and(|args| args.trim_start().starts_with('(') && always_true(args, false))
+}
+
 /// Is a condition a constant that always renders the block (`true`, `1`, or for `unless`
 /// `false`, `0`, `nil`)? Such a block is not a choice replayed from data: what it holds is a
 /// fixed default for everyone.
@@ -796,6 +804,16 @@ mod tests {
         ] {
             assert_eq!(printed_code(raw), code, "{raw}");
         }
+    }
+
+    #[test]
+    fn blade_constant_attributes() {
+        assert!(always_sets("@checked(true)", "checked"));
+        assert!(always_sets("@checked( 1 )", "checked"));
+        assert!(always_sets("@selected(true)", "selected"));
+        assert!(!always_sets("@checked($user->opted_in)", "checked"));
+        assert!(!always_sets("@checked(true)", "selected"));
+        assert!(!always_sets("@if(true)", "checked"));
     }
 
     #[test]

@@ -145,7 +145,7 @@ pub fn scan(text: &str) -> (Templates, Option<String>) {
         }
     }
     let conditionals = conditional_ranges(&blocks);
-    let masked = mask(text, &regions);
+    let masked = mask(text, &regions, prologue_len(bytes, &regions));
     (Templates { regions, conditionals }, Some(masked))
 }
 
@@ -489,7 +489,11 @@ fn php_block(code: &str) -> Option<BlockEvent> {
     let conditional = || matches!(word, "if" | "switch") && !always_true(cond(), false);
     if let Some(after) = code.strip_prefix('}') {
         // `} else {` stays inside the block.
-        return if after.trim_end().ends_with('{') { None } else { Some(BlockEvent::Close { name: Some("php{".into()) }) };
+        return if after.trim_end().ends_with('{') {
+            None
+        } else {
+            Some(BlockEvent::Close { name: Some("php{".into()) })
+        };
     }
     if code.ends_with('{') {
         return Some(BlockEvent::Open { name: "php{".into(), conditional: conditional() });
@@ -593,13 +597,33 @@ fn conditional_ranges(blocks: &[Block]) -> Vec<Range<usize>> {
     out
 }
 
-/// Build the text html5ever parses: same length as `text`, template regions neutralised.
-fn mask(text: &str, regions: &[Region]) -> String {
+/// How many leading bytes are only template regions and whitespace: the `{% extends %}`,
+/// `{% load i18n %}`, `<?php require .. ?>` or `<%@ Language="VBScript" %>` header before the
+/// markup. Its words must not become text, or the parser would open an implied `<body>` there,
+/// ignore the `<!DOCTYPE>` that follows and put the `<head>` into the body.
+fn prologue_len(bytes: &[u8], regions: &[Region]) -> usize {
+    let mut at = 0;
+    let mut next = regions.iter().peekable();
+    loop {
+        while at < bytes.len() && bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        match next.next() {
+            Some(r) if r.range.start == at => at = r.range.end,
+            _ => return at,
+        }
+    }
+}
+
+/// Build the text html5ever parses: same length as `text`, template regions neutralised
+/// (blanked entirely in the first `prologue` bytes).
+fn mask(text: &str, regions: &[Region], prologue: usize) -> String {
     let mut out = text.as_bytes().to_vec();
     for r in regions {
         let bytes = &mut out[r.range.clone()];
         match r.kind {
             RegionKind::Comment => blank(bytes),
+            RegionKind::Expression if r.range.end <= prologue => blank(bytes),
             RegionKind::Expression => {
                 let n = bytes.len();
                 // Delimiters: the leading and trailing runs of punctuation.
@@ -814,6 +838,25 @@ mod tests {
         assert!(!always_sets("@checked($user->opted_in)", "checked"));
         assert!(!always_sets("@checked(true)", "selected"));
         assert!(!always_sets("@if(true)", "checked"));
+    }
+
+    #[test]
+    fn prologue_is_blanked_so_the_doctype_still_counts() {
+        for s in [
+            "{% extends \"base.html\" %}\n{% load i18n %}\n<!DOCTYPE html><p>{% trans \"Hi\" %}</p>",
+            "<%@ Language=\"VBScript\" %>\r\n<!DOCTYPE html><p>x</p>",
+            "<?php require 'a.php'; ?>\n<html><p>x</p>",
+        ] {
+            let m = masked(s);
+            let markup = s.find("<!DOCTYPE").or_else(|| s.find("<html")).unwrap_or(s.len());
+            assert!(m[..markup].trim().is_empty(), "{s:?} -> {m:?}");
+        }
+        // After the first tag, words are kept.
+        assert!(masked("<p>{% trans \"Hi\" %}</p>").contains("Hi"));
+        let doc = crate::html::Document::parse(&masked(
+            "{% load static %}\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\" \"x\"><html><body><p>x</p></body></html>",
+        ));
+        assert!(doc.doctype_public_id.as_deref().is_some_and(|d| d.contains("XHTML 1.0")));
     }
 
     #[test]

@@ -133,14 +133,21 @@ impl<'a> Context<'a> {
             .map(|r| r.range.clone())
     }
 
-    /// Do the words of a template expression (its identifiers and string literals, split like
-    /// `url_for('privacy_policy')` → url for privacy policy) name `c`? A URL word must begin a
-    /// word; with `whole_word` it must be the whole word.
+    /// Do the words of a template expression (its identifiers and string literals:
+    /// `url_for('privacy_policy')`, `.UnsubscribeURL`, `route('trattamento-dati')`) name `c`? A
+    /// URL word must begin a word (after a non-letter or at a camelCase step); with
+    /// `whole_word` it must also end one.
     fn expression_names(&self, code: &str, c: Concept, whole_word: bool) -> bool {
-        let words = split_identifier(code);
-        let b = words.as_bytes();
-        self.vocab.url_fragments(&words, c).iter().any(|m| {
-            (m.start == 0 || b[m.start - 1] == b' ') && (!whole_word || m.end == b.len() || b[m.end] == b' ')
+        let camel_step = |a: char, b: char| a.is_lowercase() && b.is_uppercase();
+        self.vocab.url_fragments(code, c).iter().any(|m| {
+            let (Some(first), Some(last)) = (code[m.clone()].chars().next(), code[m.clone()].chars().next_back())
+            else {
+                return false;
+            };
+            let starts =
+                code[..m.start].chars().next_back().is_none_or(|p| !p.is_alphanumeric() || camel_step(p, first));
+            let ends = code[m.end..].chars().next().is_none_or(|n| !n.is_alphanumeric() || camel_step(last, n));
+            starts && (!whole_word || ends)
         })
     }
 

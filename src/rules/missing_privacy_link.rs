@@ -267,6 +267,8 @@ mod tests {
                 r#"<form><input type="email"><a href="{{ url_for('privacy_policy') }}">x</a></form>"#,
                 r#"<form><input type="email"><a href="<%= privacy_path %>">x</a></form>"#,
                 r#"<form><input type="email"><a href="{{ route('datenschutzerklaerung') }}">x</a></form>"#,
+                r#"<form><input type="email"><a href="{{ url('trattamento-dati') }}">x</a></form>"#,
+                r#"<form><input type="email"><a href="{{ .PrivacyURL }}">x</a></form>"#,
                 r#"<form><input type="email"><a href="{{ 'pages/privacy' | url }}">x</a></form>"#,
                 r#"<form><input type="email"><p>{{ privacy_link }}</p></form>"#,
                 r#"<form><input type="email"><p>{!! $privacyLink !!}</p></form>"#,

@@ -54,7 +54,9 @@ impl Rule for MissingUnsubscribe {
             f.secondary.push(Label { span: dead, message: "inside a comment or script: does not count".into() });
         }
         // An MJML include may hold the footer: say that it was not looked into.
-        for inc in ctx.doc.elements().filter(|e| e.value().name() == "mj-include").take(3) {
+        let in_head =
+            |e: ElementRef<'_>| e.ancestors().filter_map(ElementRef::wrap).any(|a| a.value().name() == "mj-head");
+        for inc in ctx.doc.elements().filter(|e| e.value().name() == "mj-include" && !in_head(*e)).take(3) {
             if let Some(span) = ctx.doc.span(inc) {
                 f.secondary.push(Label {
                     span: span.span.clone(),
@@ -112,14 +114,25 @@ fn dead_mentions(ctx: &Context<'_>) -> Vec<std::ops::Range<usize>> {
     }
     // Links in template comments (`{# <a href=..>Unsubscribe</a> #}`, `{{!-- --}}`, `<%# %>`).
     for r in ctx.templates.regions.iter().filter(|r| r.kind == RegionKind::Comment) {
+        if out.iter().any(|d| r.range.contains(&d.start)) {
+            continue;
+        }
         let body = &text[r.range.clone()];
         // Commented-out markup or template output, not prose.
         let inner = body.get(3..).unwrap_or("");
-        if !(inner.contains("<a") || inner.contains("<A") || inner.contains("href") || inner.contains("{{") || inner.contains("<%=")) {
+        if !(inner.contains("<a")
+            || inner.contains("<A")
+            || inner.contains("href")
+            || inner.contains("{{")
+            || inner.contains("<%="))
+        {
             continue;
         }
-        if let Some(h) =
-            ctx.vocab.hits(body).into_iter().find(|h| matches!(h.concept, Concept::Unsubscribe | Concept::UnsubscribeUrl))
+        if let Some(h) = ctx
+            .vocab
+            .hits(body)
+            .into_iter()
+            .find(|h| matches!(h.concept, Concept::Unsubscribe | Concept::UnsubscribeUrl))
         {
             out.push(r.range.start + h.start..r.range.start + h.end);
         }

@@ -282,6 +282,15 @@ impl<'a> Context<'a> {
         self.vocab.has(text, c)
     }
 
+    /// Does link text mention `c`, also when it is a template translation key
+    /// (`{{ __('politica_privacidad') }}`, `{{#translate}}manageYourPreferences{{/translate}}`,
+    /// `{{ 'footer.unsubscribe' | t }}`), read as words?
+    pub fn link_text_has(&self, text: &str, c: Concept) -> bool {
+        self.has(text, c)
+            || (text.contains(|ch: char| ch == '_' || ch == '.' || ch.is_uppercase())
+                && self.has(&split_identifier(text), c))
+    }
+
     /// Is `offset` in live markup (not an HTML comment, template comment, or script/style)?
     pub fn is_live(&self, offset: usize) -> bool {
         !self.doc.is_dead(offset) && !self.templates.in_comment(offset)

@@ -157,7 +157,13 @@ fn memchr_any(bytes: &[u8]) -> bool {
     bytes.windows(2).any(|w| matches!(w, [b'{', b'{' | b'%' | b'#' | b'!'] | [b'<', b'%' | b'?']))
         || bytes
             .windows(3)
-            .any(|w| w[0] == b'@' && matches!(&w[1..], b"if" | b"un" | b"is" | b"ch" | b"se" | b"au" | b"gu" | b"ca"))
+            .any(|w| {
+                w[0] == b'@'
+                    && matches!(
+                        &w[1..],
+                        b"if" | b"un" | b"is" | b"ch" | b"se" | b"au" | b"gu" | b"ca" | b"ex" | b"cs" | b"fo" | b"in" | b"ph"
+                    )
+            })
 }
 
 fn is_word_byte(b: u8) -> bool {
@@ -532,10 +538,39 @@ fn scan_blade(text: &str, i: usize) -> Option<Token> {
         // Branches stay inside their block.
         "else" => (None, after),
         "elseif" => (None, balanced_parens(text, after)?),
+        // `@php .. @endphp` is code: one region.
+        "php" if balanced_parens(text, after).is_none() => {
+            let end = find_from(text, after, "@endphp")? + "@endphp".len();
+            (None, end)
+        }
+        // Other directives (layout, loops, includes, helpers): masked, so `@extends('app')` or
+        // `@csrf` is not read as text.
+        _ if BLADE_DIRECTIVES.contains(&name) => (
+            match name {
+                "foreach" | "for" | "forelse" | "while" | "section" | "push" | "component" | "slot" | "once" => {
+                    Some(BlockEvent::Open { name: "blade-loop".into(), conditional: false })
+                }
+                "endforeach" | "endfor" | "endforelse" | "endwhile" | "endsection" | "endpush" | "endcomponent"
+                | "endslot" | "endonce" => Some(BlockEvent::Close { name: Some("blade-loop".into()) }),
+                _ => None,
+            },
+            balanced_parens(text, after).unwrap_or(after),
+        ),
         _ => return None,
     };
     Some(Token { range: i..end, kind: RegionKind::Expression, block: event.map(|event| Block { pos: i..end, event }) })
 }
+
+/// Blade directives other than conditionals. `@section('x', 'value')` and `@push` without an
+/// end are rare enough in templates that count as a consent form to be treated as blocks.
+const BLADE_DIRECTIVES: &[&str] = &[
+    "extends", "section", "endsection", "show", "stop", "yield", "parent", "include", "includeIf", "includeWhen",
+    "includeUnless", "includeFirst", "each", "csrf", "method", "foreach", "endforeach", "for", "endfor", "forelse",
+    "endforelse", "while", "endwhile", "break", "continue", "push", "endpush", "prepend", "endprepend", "stack",
+    "component", "endcomponent", "slot", "endslot", "lang", "choice", "json", "error", "enderror", "props", "class",
+    "style", "vite", "livewire", "livewireStyles", "livewireScripts", "once", "endonce", "disabled", "readonly",
+    "required", "inject", "dd", "dump", "aware", "fragment", "endfragment", "hasSection", "sectionMissing",
+];
 
 fn balanced_parens(text: &str, from: usize) -> Option<usize> {
     let bytes = text.as_bytes();
@@ -623,7 +658,7 @@ fn mask(text: &str, regions: &[Region], prologue: usize) -> String {
         let bytes = &mut out[r.range.clone()];
         match r.kind {
             RegionKind::Comment => blank(bytes),
-            RegionKind::Expression if r.range.end <= prologue => blank(bytes),
+            RegionKind::Expression if r.range.end <= prologue || prints_nothing(&text[r.range.clone()]) => blank(bytes),
             RegionKind::Expression => {
                 let n = bytes.len();
                 // Delimiters: the leading and trailing runs of punctuation.
@@ -641,6 +676,12 @@ fn mask(text: &str, regions: &[Region], prologue: usize) -> String {
     }
     // Only ASCII bytes were replaced by ASCII spaces: still valid UTF-8.
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// Blade directives print no text of their own (`@csrf`, `@extends('app')`, `@if($x)`), except
+/// the translation helpers, whose key or text is kept like `{{ __('..') }}`.
+fn prints_nothing(raw: &str) -> bool {
+    raw.strip_prefix('@').is_some_and(|d| !matches!(first_word(d), "lang" | "choice"))
 }
 
 fn blank(bytes: &mut [u8]) {
@@ -857,6 +898,20 @@ mod tests {
             "{% load static %}\n<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0 Transitional//EN\" \"x\"><html><body><p>x</p></body></html>",
         ));
         assert!(doc.doctype_public_id.as_deref().is_some_and(|d| d.contains("XHTML 1.0")));
+    }
+
+    #[test]
+    fn blade_directives_are_masked() {
+        let s = "@extends('layouts.app')\n@section('content')\n<form>@csrf @method('PUT')\n@foreach($xs as $x)<input checked>@endforeach\n@php $a = 1; @endphp</form>\n@endsection";
+        let m = masked(s);
+        for word in ["extends", "layouts", "csrf", "method", "PUT", "foreach", "$a"] {
+            assert!(!m.contains(word), "{word} in {m:?}");
+        }
+        let (t, _) = scan(s);
+        assert!(!t.in_conditional(s.find("checked").unwrap()));
+        // An email address or CSS at-rule is not a directive.
+        let (t, _) = scan("<p>info@section.example</p><style>@media (x) {}</style>");
+        assert!(t.is_empty());
     }
 
     #[test]

@@ -280,8 +280,8 @@ mod tests {
     fn template_dialect_extensions() {
         for name in [
             "a.mjml", "a.hbs", "a.handlebars", "a.mustache", "a.liquid", "a.njk", "a.nunjucks", "a.j2", "a.jinja",
-            "a.jinja2", "a.twig", "a.html.twig", "a.erb", "a.html.erb", "a.ejs", "a.gohtml", "a.gotmpl",
-            "a.blade.php", "a.mjml.hbs", "A.HTML",
+            "a.jinja2", "a.twig", "a.html.twig", "a.erb", "a.html.erb", "a.ejs", "a.gohtml", "a.gotmpl", "a.blade.php",
+            "a.mjml.hbs", "A.HTML",
         ] {
             assert_eq!(classify_name(Path::new(name)), Some(false), "{name}");
         }

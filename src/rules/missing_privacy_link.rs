@@ -186,7 +186,7 @@ fn has_privacy_link(ctx: &Context<'_>, form: ElementRef<'_>) -> bool {
         if !matches!(e.value().name(), "a" | "area") || in_footer(e, scope) {
             return false;
         }
-        ctx.target_names(e, "href", Concept::PrivacyUrl) || ctx.has(&ctx.text_of(e), Concept::Privacy)
+        ctx.target_names(e, "href", Concept::PrivacyUrl) || ctx.link_text_has(&ctx.text_of(e), Concept::Privacy)
     });
     linked || printed_privacy_link(ctx, form, scope)
 }
@@ -272,6 +272,8 @@ mod tests {
                 r#"<form><input type="email"><a href="{{ 'pages/privacy' | url }}">x</a></form>"#,
                 r#"<form><input type="email"><p>{{ privacy_link }}</p></form>"#,
                 r#"<form><input type="email"><p>{!! $privacyLink !!}</p></form>"#,
+                r#"<form><input type="email"><a href="/p/7">{{ __('politica_privacidad') }}</a></form>"#,
+                r#"<form><input type="email"><a href="/p/7">{{ 'footer.privacyPolicy' | t }}</a></form>"#,
             ],
         );
     }

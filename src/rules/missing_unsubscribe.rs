@@ -91,7 +91,7 @@ fn is_unsubscribe_link(ctx: &Context<'_>, e: ElementRef<'_>) -> bool {
     }
     let text = ctx.text_of(e);
     let title = e.value().attr("title").unwrap_or("");
-    ctx.has(&text, Concept::Unsubscribe) || ctx.has(title, Concept::Unsubscribe)
+    ctx.link_text_has(&text, Concept::Unsubscribe) || ctx.has(title, Concept::Unsubscribe)
 }
 
 /// Unsubscribe mentions (merge tags or wording) inside comments or raw text.
@@ -214,6 +214,7 @@ mod tests {
             email("<p>{{{unsubscribe}}}</p>"),
             email("<p><%= unsubscribe_url %></p>"),
             email("<p>{!! $unsubscribeLink !!}</p>"),
+            email("<a href=\"{{prefsUrl}}\">{{#translate}}manageYourPreferences{{/translate}}</a>"),
             email("<a href=\"https://x.com/email-preferences\">Manage preferences</a>"),
             // A transactional email needs none.
             format!(

@@ -155,15 +155,25 @@ fn has_template_syntax(bytes: &[u8]) -> bool {
 
 fn memchr_any(bytes: &[u8]) -> bool {
     bytes.windows(2).any(|w| matches!(w, [b'{', b'{' | b'%' | b'#' | b'!'] | [b'<', b'%' | b'?']))
-        || bytes
-            .windows(3)
-            .any(|w| {
-                w[0] == b'@'
-                    && matches!(
-                        &w[1..],
-                        b"if" | b"un" | b"is" | b"ch" | b"se" | b"au" | b"gu" | b"ca" | b"ex" | b"cs" | b"fo" | b"in" | b"ph"
-                    )
-            })
+        || bytes.windows(3).any(|w| {
+            w[0] == b'@'
+                && matches!(
+                    &w[1..],
+                    b"if"
+                        | b"un"
+                        | b"is"
+                        | b"ch"
+                        | b"se"
+                        | b"au"
+                        | b"gu"
+                        | b"ca"
+                        | b"ex"
+                        | b"cs"
+                        | b"fo"
+                        | b"in"
+                        | b"ph"
+                )
+        })
 }
 
 fn is_word_byte(b: u8) -> bool {

@@ -345,8 +345,9 @@ fn handlebars_block(inner: &str, pos: Range<usize>) -> Option<Block> {
         let cond = rest.get(name.len()..).unwrap_or("");
         // `{{#each}}`/`{{#with}}` repeat or scope; everything else (`#if`, `#unless`, a Mustache
         // section `{{#opted_in}}`) renders only when a value says so (`{{#if true}}` always does).
-        let conditional = !matches!(name, "each" | "with" | "let" | "each-in" | "in" | "for" | "block" | "section")
-            && !(matches!(name, "if" | "unless") && always_true(cond, name == "unless"));
+        let scoping = matches!(name, "each" | "with" | "let" | "each-in" | "in" | "for" | "block" | "section");
+        let constant = matches!(name, "if" | "unless") && always_true(cond, name == "unless");
+        let conditional = !scoping && !constant;
         return Some(Block { pos, event: BlockEvent::Open { name: name.to_string(), conditional } });
     }
     if let Some(rest) = inner.strip_prefix('^') {

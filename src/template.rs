@@ -833,30 +833,35 @@ mod tests {
         }
     }
 
-    #[test]
-    fn asp_and_ejs_blocks() {
-        let vb = "<% If user.OptedIn Then %>X<% Else %>Y<% End If %>Z";
-        let (t, _) = scan(vb);
-        for (c, cond) in [('X', true), ('Y', true), ('Z', false)] {
-            assert_eq!(t.in_conditional(vb.find(c).unwrap()), cond, "{c}");
-        }
-        // A one-line VBScript `If .. Then ..` opens no block.
-        let (t, _) = scan("<% If a Then Response.Write(1) %>Z");
-        assert!(!t.in_conditional(t.regions[0].range.end));
-        let js = "<% if (u.optedIn) { %>X<% } else { %>Y<% } %>Z<% xs.forEach(function (x) { %>W<% }) %>";
-        let (t, _) = scan(js);
-        for (c, cond) in [('X', true), ('Y', true), ('Z', false), ('W', false)] {
-            assert_eq!(t.in_conditional(js.find(c).unwrap()), cond, "{c}");
+    /// Each marker letter (its first occurrence) is inside a conditional block or not.
+    fn assert_conditional(s: &str, want: &[(char, bool)]) {
+        let (t, _) = scan(s);
+        for &(c, cond) in want {
+            assert_eq!(t.in_conditional(s.find(c).unwrap()), cond, "{c} in {s}");
         }
     }
 
     #[test]
+    fn asp_and_ejs_blocks() {
+        assert_conditional(
+            "<% If user.OptedIn Then %>X<% Else %>Y<% End If %>Z",
+            &[('X', true), ('Y', true), ('Z', false)],
+        );
+        // A one-line VBScript `If .. Then ..` opens no block.
+        let (t, _) = scan("<% If a Then Response.Write(1) %>Z");
+        assert!(!t.in_conditional(t.regions[0].range.end));
+        assert_conditional(
+            "<% if (u.optedIn) { %>X<% } else { %>Y<% } %>Z<% xs.forEach(function (x) { %>W<% }) %>",
+            &[('X', true), ('Y', true), ('Z', false), ('W', false)],
+        );
+    }
+
+    #[test]
     fn php_brace_blocks_nest() {
-        let s = "<?php if ($a) { ?><?php foreach ($xs as $x) { ?>W<?php } ?>X<?php } else { ?>Y<?php } ?>Z";
-        let (t, _) = scan(s);
-        for (c, cond) in [('W', true), ('X', true), ('Y', true), ('Z', false)] {
-            assert_eq!(t.in_conditional(s.find(c).unwrap()), cond, "{c}");
-        }
+        assert_conditional(
+            "<?php if ($a) { ?><?php foreach ($xs as $x) { ?>W<?php } ?>X<?php } else { ?>Y<?php } ?>Z",
+            &[('W', true), ('X', true), ('Y', true), ('Z', false)],
+        );
     }
 
     #[test]

@@ -689,11 +689,64 @@ fn mask(text: &str, regions: &[Region], prologue: usize) -> String {
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-/// Blade directives print no text of their own (`@csrf`, `@extends('app')`, `@if($x)`), except
-/// the translation helpers, whose key or text is kept like `{{ __('..') }}`.
+/// Control flow and statements print no text of their own, so their words must not be read
+/// as a label: `{% if user.newsletter %}`, `{% endif %}`, `{{#if offers}}`, `{{/if}}`,
+/// `{{else}}`, `{{> partial}}`, Go `{{if .X}}`/`{{end}}`, ERB `<% if @u.optin %>`, PHP
+/// `<?php if ($x): ?>`, Blade `@if($x)`, `@csrf`. Output expressions (`{{ x }}`, `<%= x %>`,
+/// `<?php _e('..') ?>`), translation tags (`{% trans "Subscribe" %}`) and ESP merge tags
+/// written like ERB (`<%asm_group_unsubscribe_raw_url%>`) keep their words.
 fn prints_nothing(raw: &str) -> bool {
-    raw.strip_prefix('@').is_some_and(|d| !matches!(first_word(d), "lang" | "choice"))
+    if let Some(d) = raw.strip_prefix('@') {
+        return !matches!(first_word(d), "lang" | "choice");
+    }
+    if let Some(inner) = raw.strip_prefix("{%") {
+        let tag = inner.trim_start_matches(['-', '~', '+']).trim_start();
+        return CONTROL_TAGS.contains(&first_word(tag));
+    }
+    if raw.starts_with("{{") {
+        return printed_code(raw).is_none();
+    }
+    if let Some(code) = raw.strip_prefix("<%") {
+        // `<% code %>` prints nothing; `<%= %>`, `<%- %>` print; `<%name%>` is a merge tag.
+        return code.starts_with([' ', '\t', '\n', '\r', '_']) && printed_code(raw).is_none();
+    }
+    if let Some(code) = raw.strip_prefix("<?php") {
+        let code = code.trim_start();
+        return code.starts_with('}')
+            || matches!(
+                first_word(code),
+                "if" | "else"
+                    | "elseif"
+                    | "endif"
+                    | "foreach"
+                    | "endforeach"
+                    | "for"
+                    | "endfor"
+                    | "while"
+                    | "endwhile"
+                    | "switch"
+                    | "case"
+                    | "endswitch"
+                    | "require"
+                    | "require_once"
+                    | "include"
+                    | "include_once"
+                    | "use"
+                    | "namespace"
+            );
+    }
+    false
 }
+
+/// Jinja, Django, Twig, Nunjucks and Liquid tags that are control flow or statements.
+const CONTROL_TAGS: &[&str] = &[
+    "if", "elif", "elsif", "else", "endif", "unless", "endunless", "for", "endfor", "empty", "break", "continue",
+    "case", "when", "endcase", "switch", "endswitch", "with", "endwith", "set", "endset", "block", "endblock",
+    "extends", "load", "csrf_token", "spaceless", "endspaceless", "autoescape", "endautoescape", "capture",
+    "endcapture", "assign", "macro", "endmacro", "import", "from", "use", "embed", "endembed", "apply", "endapply",
+    "ifchanged", "endifchanged", "ifequal", "endifequal", "ifnotequal", "endifnotequal", "tablerow", "endtablerow",
+    "paginate", "endpaginate", "form", "endform", "liquid", "call", "endcall", "filter", "endfilter", "do",
+];
 
 fn blank(bytes: &mut [u8]) {
     // Keep line breaks; replace every other byte (including the bytes of multi-byte
@@ -718,7 +771,8 @@ mod tests {
         let s = r#"<input {% if user.opt_in %}checked{% endif %}><label>{% trans "Subscribe" %}</label>"#;
         let m = masked(s);
         assert_eq!(m.len(), s.len());
-        assert!(m.contains("   if user.opt_in   checked   endif   >"), "{m}");
+        // Control flow is blanked, output and translation tags keep their words.
+        assert!(m.contains(&format!("<input {}checked{}>", " ".repeat(20), " ".repeat(11))), "{m}");
         assert!(m.contains("trans  Subscribe "), "{m}");
     }
 
@@ -928,6 +982,24 @@ mod tests {
         // An email address or CSS at-rule is not a directive.
         let (t, _) = scan("<p>info@section.example</p><style>@media (x) {}</style>");
         assert!(t.is_empty());
+    }
+
+    #[test]
+    fn control_flow_words_are_not_text() {
+        for (s, gone, kept) in [
+            ("<label>{% if cart.newsletter_offer %}{% endif %}Express</label>", "newsletter", "Express"),
+            ("<label>{%- unless u.offers -%}x{%- endunless -%}</label>", "offers", "x"),
+            ("<label>{{#if newsletterOffers}}{{/if}}{{else}}Express</label>", "newsletter", "Express"),
+            ("<label>{{> newsletter_partial}}{{ name }}</label>", "newsletter", "name"),
+            ("<label>{{if .Newsletter}}{{end}}{{ .Name }}</label>", "Newsletter", "Name"),
+            ("<label><% if @u.newsletter %><% end %><%= t('x.newsletter') %></label>", "@u", "x.newsletter"),
+            ("<label><?php if ($newsletter): ?><?php endif; ?><?php _e('Offers'); ?></label>", "$newsletter", "Offers"),
+            ("<a href=\"<%asm_group_unsubscribe_raw_url%>\">x</a>", "", "asm_group_unsubscribe_raw_url"),
+        ] {
+            let m = masked(s);
+            assert!(gone.is_empty() || !m.contains(gone), "{gone} in {m:?}");
+            assert!(m.contains(kept), "{kept} not in {m:?}");
+        }
     }
 
     #[test]

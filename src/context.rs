@@ -140,13 +140,13 @@ impl<'a> Context<'a> {
     fn expression_names(&self, code: &str, c: Concept, whole_word: bool) -> bool {
         let camel_step = |a: char, b: char| a.is_lowercase() && b.is_uppercase();
         self.vocab.url_fragments(code, c).iter().any(|m| {
-            let (Some(first), Some(last)) = (code[m.clone()].chars().next(), code[m.clone()].chars().next_back())
+            let (Some(word), Some(before), Some(after)) = (code.get(m.clone()), code.get(..m.start), code.get(m.end..))
             else {
                 return false;
             };
-            let starts =
-                code[..m.start].chars().next_back().is_none_or(|p| !p.is_alphanumeric() || camel_step(p, first));
-            let ends = code[m.end..].chars().next().is_none_or(|n| !n.is_alphanumeric() || camel_step(last, n));
+            let (Some(first), Some(last)) = (word.chars().next(), word.chars().next_back()) else { return false };
+            let starts = before.chars().next_back().is_none_or(|p| !p.is_alphanumeric() || camel_step(p, first));
+            let ends = after.chars().next().is_none_or(|n| !n.is_alphanumeric() || camel_step(last, n));
             starts && (!whole_word || ends)
         })
     }
@@ -359,6 +359,33 @@ mod tests {
         assert_eq!(split_identifier("optIn_newsletter[sms]"), "opt In newsletter sms");
         assert_eq!(split_identifier("accepts-marketing"), "accepts marketing");
         assert_eq!(split_identifier("GDPR"), "GDPR");
+    }
+
+    #[test]
+    fn expression_words_name_targets() {
+        use crate::document::DocumentKind;
+        use crate::esp::EspTags;
+        use crate::html::Document;
+        use crate::source::SourceFile;
+        use crate::template::Templates;
+        use crate::vocab::{Concept, Vocabulary};
+        let source = SourceFile::from_text("t.html", "");
+        let doc = Document::parse("");
+        let (templates, kind) = (Templates::default(), DocumentKind::default());
+        let ctx = Context::new(&source, &doc, &templates, Vocabulary::builtin(), EspTags::builtin(), &kind);
+        let names = |code: &str, whole| ctx.expression_names(code, Concept::UnsubscribeUrl, whole);
+        for code in
+            ["unsubscribe_url", ".UnsubscribeURL", "route('newsletter.unsubscribe')", "unsubscribeLink", "/abmelden"]
+        {
+            assert!(names(code, true), "{code}");
+        }
+        assert!(names("unsubscribed_count", false), "a prefix begins the word");
+        // Accents fold like everywhere else (and multi-byte text slices safely).
+        assert!(names("Ünsubscribe_ü", true));
+        for code in ["unsubscribed_count", "nounsubscribe", "x"] {
+            assert!(!names(code, true), "{code}");
+        }
+        assert!(!names("nounsubscribe", false));
     }
 
     #[test]

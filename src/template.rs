@@ -96,7 +96,13 @@ pub fn printed_code(raw: &str) -> Option<&str> {
     }
     if let Some(inner) = raw.strip_prefix("<%").and_then(|r| r.strip_suffix("%>")) {
         let code = inner.strip_prefix("==").or_else(|| inner.strip_prefix('=')).or_else(|| inner.strip_prefix('-'))?;
-        return Some(code.trim_end_matches(['-', '_']).trim());
+        let code = code.trim_end_matches(['-', '_']).trim();
+        // In ERB `<%-` also opens code that trims whitespace: `<%- if x -%>` prints nothing.
+        let ruby_control = matches!(
+            first_word(code),
+            "if" | "unless" | "else" | "elsif" | "end" | "case" | "when" | "while" | "until" | "for" | "begin"
+        );
+        return (!ruby_control).then_some(code);
     }
     if let Some(inner) = raw.strip_prefix("<?").and_then(|r| r.strip_suffix("?>")) {
         if let Some(code) = inner.strip_prefix('=') {
@@ -649,7 +655,7 @@ fn conditional_ranges(blocks: &[Block]) -> Vec<Range<usize>> {
 /// ignore the `<!DOCTYPE>` that follows and put the `<head>` into the body.
 fn prologue_len(bytes: &[u8], regions: &[Region]) -> usize {
     let mut at = 0;
-    let mut next = regions.iter().peekable();
+    let mut next = regions.iter();
     loop {
         while at < bytes.len() && bytes[at].is_ascii_whitespace() {
             at += 1;
@@ -927,6 +933,7 @@ mod tests {
             ("{!! $unsubscribeLink !!}", Some("$unsubscribeLink")),
             ("<%= unsubscribe_url %>", Some("unsubscribe_url")),
             ("<%- unsubscribeUrl -%>", Some("unsubscribeUrl")),
+            ("<%- if unsubscribe_url -%>", None),
             ("<?= $unsubscribe_url ?>", Some("$unsubscribe_url")),
             ("<?php echo $unsubscribe_url; ?>", Some("$unsubscribe_url;")),
             ("{{#if unsubscribe}}", None),

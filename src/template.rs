@@ -485,8 +485,10 @@ fn scan_php(text: &str, i: usize) -> Option<Token> {
     if !(rest.len() >= 5 && rest[2..5].eq_ignore_ascii_case(b"php") || echo) {
         return None;
     }
-    let end = text[i + 2..].find("?>").map_or(text.len(), |p| i + 2 + p + 2);
-    let code = &text[i + 2..end.saturating_sub(2).max(i + 2)];
+    let close = text[i + 2..].find("?>").map(|p| i + 2 + p);
+    let end = close.map_or(text.len(), |c| c + 2);
+    // Unclosed: the code runs to the end of the file (no `?>` to leave out).
+    let code = &text[i + 2..close.unwrap_or(text.len())];
     let code = code.get(if echo { 1 } else { 3 }..).unwrap_or("").trim();
     if !echo && is_php_comment(code) {
         return Some(comment(i..end));
@@ -1007,6 +1009,18 @@ mod tests {
             assert!(gone.is_empty() || !m.contains(gone), "{gone} in {m:?}");
             assert!(m.contains(kept), "{kept} not in {m:?}");
         }
+    }
+
+    #[test]
+    fn unclosed_php_before_multibyte_text() {
+        // Found by a random-input run: the unclosed block's last two bytes were inside '文'.
+        let s = "unsubscribe<?=*/*/(@endphp<% if (x) { %>If<%=}}else中文";
+        let (t, m) = scan(s);
+        assert_eq!(m.map(|m| m.len()), Some(s.len()));
+        assert!(t.in_expression(s.len() - 1));
+        let s = "<?php if ($a): ?>x<?php 中";
+        let (t, _) = scan(s);
+        assert!(t.in_conditional(s.find('x').unwrap()));
     }
 
     #[test]

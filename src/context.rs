@@ -10,7 +10,7 @@ use crate::document::DocumentKind;
 use crate::esp::EspTags;
 use crate::html::{AttrSpan, Document};
 use crate::source::SourceFile;
-use crate::template::Templates;
+use crate::template::{RegionKind, Templates, printed_code};
 use crate::vocab::{Concept, ConceptSet, Vocabulary};
 
 pub struct Context<'a> {
@@ -89,6 +89,69 @@ impl<'a> Context<'a> {
     /// there depends on data (a stored choice) rather than being a fixed default?
     pub fn is_templated(&self, offset: usize) -> bool {
         self.templates.in_expression(offset) || self.templates.in_conditional(offset)
+    }
+
+    /// Does the link target written in `el`'s `attr` (usually `href`) name `c`, a URL concept
+    /// (`PrivacyUrl`, `UnsubscribeUrl`)? The literal parts of the value match the URL words
+    /// anywhere (`/datenschutz-hinweise`, `?action=unsubscribe`). A template expression in it
+    /// counts when one of its words *begins* with a URL word: `{{ privacy_url }}`,
+    /// `{% url 'privacy' %}`, `{{ route('datenschutzerklaerung') }}`, `{{ .UnsubscribeURL }}`,
+    /// but not `{{ nonprivacy }}`, where the word only sits inside a longer one. Template
+    /// comments in the value count for nothing.
+    pub fn target_names(&self, el: ElementRef<'a>, attr: &str, c: Concept) -> bool {
+        let Some(range) = self.attr_span(el, attr).and_then(|a| a.value_span.clone()) else {
+            return el.value().attr(attr).is_some_and(|v| self.has(v, c));
+        };
+        let text = self.text();
+        let mut literal = String::new();
+        let mut at = range.start;
+        for r in self.templates.regions_in(range.clone()) {
+            let (start, end) = (r.range.start.max(range.start), r.range.end.min(range.end));
+            literal.push_str(text.get(at..start.max(at)).unwrap_or(""));
+            literal.push(' ');
+            if r.kind == RegionKind::Expression && self.expression_names(&text[r.range.clone()], c, false) {
+                return true;
+            }
+            at = end;
+        }
+        literal.push_str(text.get(at..range.end).unwrap_or(""));
+        self.has(&literal, c)
+    }
+
+    /// Live output expressions printed as text (outside any tag) within `range` whose words
+    /// name `c` exactly: a merge variable that prints the link itself (`{{ unsubscribe_link }}`,
+    /// `{{{unsubscribe}}}`, `<%= unsubscribe_url %>`, `{!! $privacyLink !!}`), not one whose
+    /// word only starts like it (`{{ unsubscribed_count }}`) and not a tag or a condition
+    /// (`{% if unsubscribe_url %}`).
+    pub fn printed_links(&self, range: Range<usize>, c: Concept) -> impl Iterator<Item = Range<usize>> + '_ {
+        let text = self.text();
+        self.templates
+            .regions_in(range)
+            .filter(move |r| {
+                r.kind == RegionKind::Expression
+                    && self.is_live(r.range.start)
+                    && self.doc.tag_containing(r.range.start).is_none()
+                    && printed_code(&text[r.range.clone()]).is_some_and(|code| self.expression_names(code, c, true))
+            })
+            .map(|r| r.range.clone())
+    }
+
+    /// Do the words of a template expression (its identifiers and string literals:
+    /// `url_for('privacy_policy')`, `.UnsubscribeURL`, `route('trattamento-dati')`) name `c`? A
+    /// URL word must begin a word (after a non-letter or at a camelCase step); with
+    /// `whole_word` it must also end one.
+    fn expression_names(&self, code: &str, c: Concept, whole_word: bool) -> bool {
+        let camel_step = |a: char, b: char| a.is_lowercase() && b.is_uppercase();
+        self.vocab.url_fragments(code, c).iter().any(|m| {
+            let (Some(word), Some(before), Some(after)) = (code.get(m.clone()), code.get(..m.start), code.get(m.end..))
+            else {
+                return false;
+            };
+            let (Some(first), Some(last)) = (word.chars().next(), word.chars().next_back()) else { return false };
+            let starts = before.chars().next_back().is_none_or(|p| !p.is_alphanumeric() || camel_step(p, first));
+            let ends = after.chars().next().is_none_or(|n| !n.is_alphanumeric() || camel_step(last, n));
+            starts && (!whole_word || ends)
+        })
     }
 
     pub fn element_by_id(&self, id: &str) -> Option<ElementRef<'a>> {
@@ -264,6 +327,15 @@ impl<'a> Context<'a> {
         re.find_iter(self.text()).map(|m| m.start()..m.end())
     }
 
+    /// Does link text mention `c`, also when it is a template translation key
+    /// (`{{ __('politica_privacidad') }}`, `{{#translate}}manageYourPreferences{{/translate}}`,
+    /// `{{ 'footer.unsubscribe' | t }}`), read as words?
+    pub fn link_text_has(&self, text: &str, c: Concept) -> bool {
+        self.has(text, c)
+            || (text.contains(|ch: char| ch == '_' || ch == '.' || ch.is_uppercase())
+                && self.has(&split_identifier(text), c))
+    }
+
     /// Is `offset` in live markup (not an HTML comment, template comment, or script/style)?
     pub fn is_live(&self, offset: usize) -> bool {
         !self.doc.is_dead(offset) && !self.templates.in_comment(offset)
@@ -332,6 +404,33 @@ mod tests {
         assert_eq!(split_identifier("optIn_newsletter[sms]"), "opt In newsletter sms");
         assert_eq!(split_identifier("accepts-marketing"), "accepts marketing");
         assert_eq!(split_identifier("GDPR"), "GDPR");
+    }
+
+    #[test]
+    fn expression_words_name_targets() {
+        use crate::document::DocumentKind;
+        use crate::esp::EspTags;
+        use crate::html::Document;
+        use crate::source::SourceFile;
+        use crate::template::Templates;
+        use crate::vocab::{Concept, Vocabulary};
+        let source = SourceFile::from_text("t.html", "");
+        let doc = Document::parse("");
+        let (templates, kind) = (Templates::default(), DocumentKind::default());
+        let ctx = Context::new(&source, &doc, &templates, Vocabulary::builtin(), EspTags::builtin(), &kind);
+        let names = |code: &str, whole| ctx.expression_names(code, Concept::UnsubscribeUrl, whole);
+        for code in
+            ["unsubscribe_url", ".UnsubscribeURL", "route('newsletter.unsubscribe')", "unsubscribeLink", "/abmelden"]
+        {
+            assert!(names(code, true), "{code}");
+        }
+        assert!(names("unsubscribed_count", false), "a prefix begins the word");
+        // Accents fold like everywhere else (and multi-byte text slices safely).
+        assert!(names("Ünsubscribe_ü", true));
+        for code in ["unsubscribed_count", "nounsubscribe", "x"] {
+            assert!(!names(code, true), "{code}");
+        }
+        assert!(!names("nounsubscribe", false));
     }
 
     #[test]

@@ -354,17 +354,17 @@ pub fn message_signals(
     }
 }
 
-/// Body text a reader sees (no script/style/head), whitespace collapsed.
+/// Body text a reader sees (no script/style/head, no MJML `<mj-style>` CSS or
+/// `<mj-attributes>` defaults), whitespace collapsed.
 pub(crate) fn visible_text(doc: &Document) -> String {
     let root = doc.root();
     let body = root.children().filter_map(ElementRef::wrap).find(|e| e.value().name() == "body").unwrap_or(root);
     let mut out = String::new();
     for node in body.descendants() {
         if let Some(t) = node.value().as_text() {
-            let hidden = node
-                .ancestors()
-                .filter_map(ElementRef::wrap)
-                .any(|a| matches!(a.value().name(), "script" | "style" | "head" | "template"));
+            let hidden = node.ancestors().filter_map(ElementRef::wrap).any(|a| {
+                matches!(a.value().name(), "script" | "style" | "head" | "template" | "mj-style" | "mj-attributes")
+            });
             if !hidden {
                 out.push_str(t);
                 out.push(' ');
@@ -382,4 +382,24 @@ fn quote_list(words: &[&str]) -> String {
     let shown: Vec<String> = words.iter().take(4).map(|w| format!("{w:?}")).collect();
     let more = if words.len() > 4 { format!(" and {} more", words.len() - 4) } else { String::new() };
     format!("{}{more}", shown.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::visible_text;
+    use crate::html::Document;
+
+    #[test]
+    fn mjml_styles_are_not_text() {
+        let doc = Document::parse(
+            "<mjml><mj-head><mj-title>Hello</mj-title><mj-style>.sale > a { color: red }</mj-style>\
+             <mj-attributes><mj-all font-family=\"x\" /></mj-attributes></mj-head>\
+             <mj-body><mj-text>Spring news</mj-text><mj-raw><p>Raw text</p></mj-raw></mj-body></mjml>",
+        );
+        let text = visible_text(&doc);
+        assert!(!text.contains("sale"), "{text}");
+        for want in ["Hello", "Spring news", "Raw text"] {
+            assert!(text.contains(want), "{want} not in {text}");
+        }
+    }
 }

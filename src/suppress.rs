@@ -11,7 +11,7 @@
 //!
 //! The same directives work inside template comments: `{# #}` (Jinja, Twig, Nunjucks),
 //! `{{!-- --}}`/`{{! }}` (Handlebars), `{% comment %}` (Liquid, Django), `<%# %>` (ERB),
-//! `{{-- --}}` (Blade).
+//! `{{-- --}}` (Blade), `{{/* */}}` (Go), `<%-- --%>` (ASP), `<?php /* */ ?>` and `<?php // ?>` (PHP).
 //!
 //! `disable-next-line` covers findings on the next line; when that line starts a tag that
 //! spans several lines, the whole tag. A directive with an unknown rule, one that suppresses
@@ -80,10 +80,29 @@ fn comment_bodies<'t>(text: &'t str, doc: &Document, templates: &Templates) -> V
 }
 
 fn strip_template_comment(raw: &str) -> &str {
-    for (open, close) in [("{{!--", "--}}"), ("{{--", "--}}"), ("{{!", "}}"), ("{#", "#}"), ("<%#", "%>")] {
+    for (open, close) in [
+        ("{{!--", "--}}"),
+        ("{{--", "--}}"),
+        ("{{!", "}}"),
+        ("{{- /*", "*/ -}}"),
+        ("{{/*", "*/}}"),
+        ("{#", "#}"),
+        ("<%--", "--%>"),
+        ("<%#", "%>"),
+    ] {
         if let Some(inner) = raw.strip_prefix(open).and_then(|r| r.strip_suffix(close)) {
             return inner;
         }
+    }
+    // <?php /* .. */ ?>, <?php // .. ?>, <?php # .. ?>
+    if let Some(code) = raw.get(5..).filter(|_| raw.starts_with("<?")).and_then(|r| r.strip_suffix("?>")) {
+        let code = code.trim();
+        return code
+            .strip_prefix("/*")
+            .and_then(|c| c.strip_suffix("*/"))
+            .or_else(|| code.strip_prefix("//"))
+            .or_else(|| code.strip_prefix('#'))
+            .unwrap_or(code);
     }
     // {% comment %} ... {% endcomment %}
     if raw.starts_with("{%") {
@@ -355,6 +374,11 @@ mod tests {
             "{% comment %}consentlint-disable-file pre-ticked-consent -- legacy{% endcomment %}",
             "<%# consentlint-disable-file pre-ticked-consent -- legacy %>",
             "{{-- consentlint-disable-file pre-ticked-consent -- legacy --}}",
+            "{{/* consentlint-disable-file pre-ticked-consent -- legacy */}}",
+            "{{- /* consentlint-disable-file pre-ticked-consent -- legacy */ -}}",
+            "<%-- consentlint-disable-file pre-ticked-consent -- legacy --%>",
+            "<?php /* consentlint-disable-file pre-ticked-consent -- legacy */ ?>",
+            "<?php // consentlint-disable-file pre-ticked-consent -- legacy ?>",
         ] {
             let src = format!("{c}\n{BOX}\n{BOX}\n");
             assert_eq!(rules_at(&src), [], "{c}");

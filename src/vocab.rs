@@ -323,6 +323,20 @@ impl Vocabulary {
         out
     }
 
+    /// Where the URL words of `c` (`privacy_url`, `unsubscribe_url`) occur in `text`, exactly
+    /// as matched (not widened to whole words): byte ranges into `text`.
+    pub fn url_fragments(&self, text: &str, c: Concept) -> Vec<std::ops::Range<usize>> {
+        if !c.is_url() {
+            return Vec::new();
+        }
+        let (norm, map) = normalize(text);
+        self.ac
+            .find_overlapping_iter(&norm)
+            .filter(|m| self.info[m.pattern().as_usize()].concept == c)
+            .map(|m| map[m.start()] as usize..map[m.end()] as usize)
+            .collect()
+    }
+
     /// The set of concepts mentioned in `text`.
     pub fn concepts(&self, text: &str) -> ConceptSet {
         let mut set = ConceptSet::default();

@@ -4,18 +4,21 @@
 
 use std::path::{Path, PathBuf};
 
-/// Extensions checked when found in a directory.
+/// Extensions checked when found in a directory: HTML, MJML and the HTML template dialects
+/// (Handlebars/Mustache, Liquid, Nunjucks, Jinja, Twig, ERB, EJS, Go `html/template`).
 pub const EXTENSIONS: &[&str] = &[
-    "html", "htm", "xhtml", "shtml", "mjml", "hbs", "handlebars", "mustache", "liquid", "njk", "j2", "jinja", "jinja2",
-    "twig", "erb", "eml",
+    "html", "htm", "xhtml", "shtml", "mjml", "hbs", "handlebars", "mustache", "liquid", "njk", "nunjucks", "j2",
+    "jinja", "jinja2", "twig", "erb", "ejs", "gohtml", "gotmpl", "eml",
 ];
 
 /// Plain-text extensions checked only under an email-like path (`emails/`, `user_mailer/`, a
 /// file name saying email): elsewhere a .txt file is rarely an email.
 pub const TEXT_EXTENSIONS: &[&str] = &["txt", "text"];
 
-/// Extensions checked only when the file contains HTML.
-pub const SNIFFED_EXTENSIONS: &[&str] = &["php", "tpl"];
+/// Extensions checked only when the file contains HTML: server pages and generic template
+/// extensions that as often hold code, text or config (PHP, Smarty `.tpl`, classic ASP, Go
+/// `.tmpl`).
+pub const SNIFFED_EXTENSIONS: &[&str] = &["php", "tpl", "asp", "tmpl"];
 
 /// Directories never walked into: dependencies and build output the user does not own.
 pub const SKIPPED_DIRS: &[&str] = &[
@@ -29,7 +32,7 @@ pub struct Candidate {
     pub path: PathBuf,
     /// Named on the command line: always checked, whatever its extension.
     pub explicit: bool,
-    /// A .php/.tpl file found in a directory: checked only if it contains HTML.
+    /// A .php/.tpl/.asp/.tmpl file found in a directory: checked only if it contains HTML.
     pub sniff: bool,
 }
 
@@ -135,7 +138,7 @@ pub fn collect(paths: &[PathBuf], config: &crate::config::Config, force_exclude:
     walk
 }
 
-/// Does a PHP/Smarty file contain HTML markup (not just code)?
+/// Does a PHP/Smarty/ASP/`.tmpl` file contain HTML markup (not just code)?
 pub fn looks_like_html(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(64 * 1024)];
     let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
@@ -274,4 +277,27 @@ fn max_attributes_in_a_tag(bytes: &[u8]) -> Option<usize> {
         i += 1;
     }
     (max > 0).then_some(max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::classify_name;
+    use std::path::Path;
+
+    #[test]
+    fn template_dialect_extensions() {
+        for name in [
+            "a.mjml", "a.hbs", "a.handlebars", "a.mustache", "a.liquid", "a.njk", "a.nunjucks", "a.j2", "a.jinja",
+            "a.jinja2", "a.twig", "a.html.twig", "a.erb", "a.html.erb", "a.ejs", "a.gohtml", "a.gotmpl", "a.blade.php",
+            "a.mjml.hbs", "A.HTML",
+        ] {
+            assert_eq!(classify_name(Path::new(name)), Some(false), "{name}");
+        }
+        for name in ["a.php", "a.tpl", "a.asp", "a.tmpl"] {
+            assert_eq!(classify_name(Path::new(name)), Some(true), "{name}");
+        }
+        for name in ["a.rs", "a.txt", "a.json", "Makefile"] {
+            assert_eq!(classify_name(Path::new(name)), None, "{name}");
+        }
+    }
 }

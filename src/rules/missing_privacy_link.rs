@@ -182,12 +182,28 @@ fn is_login_form(form: ElementRef<'_>, fields: &[ElementRef<'_>]) -> bool {
 fn has_privacy_link(ctx: &Context<'_>, form: ElementRef<'_>) -> bool {
     let scope =
         form.parent().and_then(ElementRef::wrap).filter(|p| !matches!(p.value().name(), "html")).unwrap_or(form);
-    scope.descendants().filter_map(ElementRef::wrap).any(|e| {
+    let linked = scope.descendants().filter_map(ElementRef::wrap).any(|e| {
         if !matches!(e.value().name(), "a" | "area") || in_footer(e, scope) {
             return false;
         }
-        let href = ctx.attr_raw(e, "href").unwrap_or("");
-        ctx.has(href, Concept::PrivacyUrl) || ctx.has(&ctx.text_of(e), Concept::Privacy)
+        ctx.target_names(e, "href", Concept::PrivacyUrl) || ctx.link_text_has(&ctx.text_of(e), Concept::Privacy)
+    });
+    linked || printed_privacy_link(ctx, form, scope)
+}
+
+/// A merge variable that prints the privacy link itself (`{{ privacy_link }}`,
+/// `{!! $privacyLink !!}`) inside the scope, not in a footer.
+fn printed_privacy_link(ctx: &Context<'_>, form: ElementRef<'_>, scope: ElementRef<'_>) -> bool {
+    // An implied parent (`<body>` the parser added) has no span: look in the form itself.
+    let Some(outer) = ctx.doc.outer(scope).or_else(|| ctx.doc.outer(form)) else { return false };
+    ctx.printed_links(outer, Concept::PrivacyUrl).any(|at| {
+        // The innermost element holding the expression.
+        let holder = scope
+            .descendants()
+            .filter_map(ElementRef::wrap)
+            .filter(|e| ctx.doc.outer(*e).is_some_and(|o| o.contains(&at.start)))
+            .last();
+        holder.is_none_or(|h| h.id() == scope.id() || !in_footer(h, scope))
     })
 }
 
@@ -231,6 +247,11 @@ mod tests {
                 ),
                 (r#"<FORM><input autocomplete="tel"></FORM>"#, "<FORM>"),
                 (r#"<form><label for=v>Vorname</label><input id=v name=v></form>"#, "<form>"),
+                // The word inside a longer name, a comment, a condition: no link.
+                (r#"<form><input type="email"><a href="{{ nonprivacy_page }}">x</a></form>"#, "<form>"),
+                (r#"<form><input type="email"><a href="/{# privacy #}about">x</a></form>"#, "<form>"),
+                (r#"<form><input type="email">{% if privacy_url %}<p>x</p>{% endif %}</form>"#, "<form>"),
+                (r#"<form><input type="email"><p>{{ privacyless }}</p></form>"#, "<form>"),
             ],
             &[
                 r#"<form><input type="email"><p>See our <a href="/privacy-policy">privacy policy</a>.</p></form>"#,
@@ -241,6 +262,18 @@ mod tests {
                 r#"<form><input name="coupon" placeholder="Coupon code"></form>"#,
                 r#"<form><input type="email" name="email"><input type="password"></form>"#,
                 r#"<form><input type="email"><a href="{{ url('datenschutz') }}">Datenschutz</a></form>"#,
+                r#"<form><input type="email"><a href="{{ privacy_url }}">{{ _("Read this") }}</a></form>"#,
+                r#"<form><input type="email"><a href="{% url 'privacy' %}">x</a></form>"#,
+                r#"<form><input type="email"><a href="{{ url_for('privacy_policy') }}">x</a></form>"#,
+                r#"<form><input type="email"><a href="<%= privacy_path %>">x</a></form>"#,
+                r#"<form><input type="email"><a href="{{ route('datenschutzerklaerung') }}">x</a></form>"#,
+                r#"<form><input type="email"><a href="{{ url('trattamento-dati') }}">x</a></form>"#,
+                r#"<form><input type="email"><a href="{{ .PrivacyURL }}">x</a></form>"#,
+                r#"<form><input type="email"><a href="{{ 'pages/privacy' | url }}">x</a></form>"#,
+                r#"<form><input type="email"><p>{{ privacy_link }}</p></form>"#,
+                r#"<form><input type="email"><p>{!! $privacyLink !!}</p></form>"#,
+                r#"<form><input type="email"><a href="/p/7">{{ __('politica_privacidad') }}</a></form>"#,
+                r#"<form><input type="email"><a href="/p/7">{{ 'footer.privacyPolicy' | t }}</a></form>"#,
             ],
         );
     }

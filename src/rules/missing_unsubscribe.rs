@@ -5,6 +5,7 @@ use scraper::ElementRef;
 use super::{Confidence, Rule, RuleMeta, finding};
 use crate::context::Context;
 use crate::finding::{Finding, Label, Severity};
+use crate::template::RegionKind;
 use crate::vocab::Concept;
 
 pub struct MissingUnsubscribe;
@@ -48,6 +49,17 @@ impl Rule for MissingUnsubscribe {
         for dead in dead_mentions(ctx).into_iter().take(3) {
             f.secondary.push(Label { span: dead, message: "inside a comment or script: does not count".into() });
         }
+        // An MJML include may hold the footer: say that it was not looked into.
+        let in_head =
+            |e: ElementRef<'_>| e.ancestors().filter_map(ElementRef::wrap).any(|a| a.value().name() == "mj-head");
+        for inc in ctx.doc.elements().filter(|e| e.value().name() == "mj-include" && !in_head(*e)).take(3) {
+            if let Some(span) = ctx.doc.span(inc) {
+                f.secondary.push(Label {
+                    span: span.span.clone(),
+                    message: "included file not checked: an unsubscribe link in it is not seen".into(),
+                });
+            }
+        }
         out.push(f);
     }
 }
@@ -61,6 +73,7 @@ fn has_unsubscribe(ctx: &Context<'_>) -> bool {
         return has_plain_unsubscribe(ctx);
     }
     ctx.doc.elements().any(|e| is_unsubscribe_link(ctx, e))
+        || ctx.printed_links(0..text.len(), Concept::UnsubscribeUrl).next().is_some()
 }
 
 /// Plain text has no links, only words and bare URLs: an unsubscribe URL or address, or an
@@ -82,12 +95,12 @@ fn is_unsubscribe_link(ctx: &Context<'_>, e: ElementRef<'_>) -> bool {
         let decoded = percent_decode(mailto).replace('+', " ");
         return ctx.has(&decoded, Concept::Unsubscribe) || ctx.has(&decoded, Concept::UnsubscribeUrl);
     }
-    if ctx.has(href, Concept::UnsubscribeUrl) {
+    if ctx.target_names(e, "href", Concept::UnsubscribeUrl) {
         return true;
     }
     let text = ctx.text_of(e);
     let title = e.value().attr("title").unwrap_or("");
-    ctx.has(&text, Concept::Unsubscribe) || ctx.has(title, Concept::Unsubscribe)
+    ctx.link_text_has(&text, Concept::Unsubscribe) || ctx.has(title, Concept::Unsubscribe)
 }
 
 /// Unsubscribe mentions (merge tags or wording) inside comments or raw text.
@@ -106,6 +119,31 @@ fn dead_mentions(ctx: &Context<'_>) -> Vec<std::ops::Range<usize>> {
                 out.push(c.start + h.start..c.start + h.end);
                 break;
             }
+        }
+    }
+    // Links in template comments (`{# <a href=..>Unsubscribe</a> #}`, `{{!-- --}}`, `<%# %>`).
+    for r in ctx.templates.regions.iter().filter(|r| r.kind == RegionKind::Comment) {
+        if out.iter().any(|d| r.range.contains(&d.start)) {
+            continue;
+        }
+        let body = &text[r.range.clone()];
+        // Commented-out markup or template output, not prose.
+        let inner = body.get(3..).unwrap_or("");
+        if !(inner.contains("<a")
+            || inner.contains("<A")
+            || inner.contains("href")
+            || inner.contains("{{")
+            || inner.contains("<%="))
+        {
+            continue;
+        }
+        if let Some(h) = ctx
+            .vocab
+            .hits(body)
+            .into_iter()
+            .find(|h| matches!(h.concept, Concept::Unsubscribe | Concept::UnsubscribeUrl))
+        {
+            out.push(r.range.start + h.start..r.range.start + h.end);
         }
     }
     out.sort_by_key(|r| r.start);
@@ -156,6 +194,14 @@ mod tests {
             email(""),
             email("<!-- <a href=\"*|UNSUB|*\">Unsubscribe</a> -->"),
             email("<a href=\"/about\">About us</a>"),
+            // Commented out in any dialect: no link. (Live expressions that merely mention
+            // "unsub" are taken as a merge variable by rules/esp.toml's generic entry.)
+            email("{# <a href=\"{{ unsubscribe_url }}\">Unsubscribe</a> #}"),
+            email("{{!-- <a href=\"/unsubscribe\">Unsubscribe</a> --}}"),
+            email("{{/* <a href=\"{{ .UnsubscribeURL }}\">Unsubscribe</a> */}}"),
+            email("<%-- <a href=\"/unsubscribe\">Unsubscribe</a> --%>"),
+            email("<?php /* <a href=\"/unsubscribe\">Unsubscribe</a> */ ?>"),
+            email("{% comment %}<a href=\"/unsubscribe\">Unsubscribe</a>{% endcomment %}"),
         ];
         let pass = [
             email("<a href=\"*|UNSUB|*\">Unsubscribe</a>"),
@@ -166,6 +212,18 @@ mod tests {
             email("[[UNSUB_LINK_EN]]"),
             email("<unsubscribe>Stop these emails</unsubscribe>"),
             email("<a href=\"mailto:news@x.com?subject=Unsubscribe\">email us</a>"),
+            // Template expressions that name the unsubscribe target, in every dialect.
+            email("<a href=\"{% url 'newsletter_unsubscribe' %}\">x</a>"),
+            email("<a href=\"{{ .UnsubscribeURL }}\">x</a>"),
+            email("<a href=\"<%= unsubscribe_path(@user) %>\">x</a>"),
+            email("<a href=\"{{ route('newsletter.unsubscribe', $token) }}\">x</a>"),
+            email("<a href=\"<%= unsubLink %>\">x</a>"),
+            email("<a href=\"<?= $unsubscribe_url ?>\">x</a>"),
+            email("<p>{{ unsubscribe_link }}</p>"),
+            email("<p>{{{unsubscribe}}}</p>"),
+            email("<p><%= unsubscribe_url %></p>"),
+            email("<p>{!! $unsubscribeLink !!}</p>"),
+            email("<a href=\"{{prefsUrl}}\">{{#translate}}manageYourPreferences{{/translate}}</a>"),
             email("<a href=\"https://x.com/email-preferences\">Manage preferences</a>"),
             // A transactional email needs none.
             format!(

@@ -5,6 +5,7 @@ use scraper::ElementRef;
 use super::{Confidence, Rule, RuleMeta, finding, input_type};
 use crate::context::{Context, collapse};
 use crate::finding::{Finding, Fix, Label, Severity};
+use crate::template::always_sets;
 use crate::vocab::{Concept, ConceptSet};
 
 pub struct PreTickedConsent;
@@ -94,7 +95,9 @@ fn dedup_join(words: &[&str]) -> String {
 /// The `checked`/`selected` attribute, if it is a fixed default (not produced by a template
 /// conditional or expression, which reflect a stored choice).
 fn fixed_default(ctx: &Context<'_>, el: ElementRef<'_>, attr: &str) -> Option<std::ops::Range<usize>> {
-    el.value().attr(attr)?;
+    if el.value().attr(attr).is_none() {
+        return bound_default(ctx, el, attr);
+    }
     let a = ctx.attr_span(el, attr)?;
     if ctx.is_templated(a.span.start) {
         return None;
@@ -106,6 +109,28 @@ fn fixed_default(ctx: &Context<'_>, el: ElementRef<'_>, attr: &str) -> Option<st
         return None;
     }
     Some(a.span.clone())
+}
+
+/// Framework bindings and directives that set the attribute. Bound to data (Vue
+/// `:checked="user.optedIn"`, Angular `[checked]="optedIn"`, Blade `@checked($u->optin)`) it is
+/// the user's state; bound to the constant `true` (`:checked="true"`, `@checked(true)`) it is a
+/// default like a bare `checked`.
+fn bound_default(ctx: &Context<'_>, el: ElementRef<'_>, attr: &str) -> Option<std::ops::Range<usize>> {
+    for prefix in [":", "v-bind:", "x-bind:", "[", "[attr."] {
+        let name = if prefix.starts_with('[') { format!("{prefix}{attr}]") } else { format!("{prefix}{attr}") };
+        if let Some(v) = el.value().attr(name.as_str())
+            && matches!(v.trim(), "true" | "1" | "'checked'" | "'selected'")
+            && let Some(a) = ctx.attr_span(el, &name)
+            && !ctx.is_templated(a.span.start)
+        {
+            return Some(a.span.clone());
+        }
+    }
+    let tag = ctx.doc.span(el)?.span.clone();
+    ctx.templates
+        .regions_in(tag)
+        .find(|r| !ctx.templates.in_conditional(r.range.start) && always_sets(&ctx.text()[r.range.clone()], attr))
+        .map(|r| r.range.clone())
 }
 
 fn report(
@@ -401,6 +426,15 @@ mod tests {
                     "checked",
                 ),
                 ("<form>{% for x in xs %}<input type=checkbox name=newsletter checked>{% endfor %}</form>", "checked"),
+                // A constant condition or binding is a default for everyone.
+                (r#"<input type="checkbox" name="newsletter" {% if true %}checked{% endif %}>"#, "checked"),
+                (r#"<input type="checkbox" name="newsletter" {{#if true}}checked{{/if}}>"#, "checked"),
+                (r#"<input type="checkbox" name="newsletter" {{if true}}checked{{end}}>"#, "checked"),
+                (r#"<input type="checkbox" name="newsletter" <% if true %>checked<% end %>>"#, "checked"),
+                (r#"<input type="checkbox" name="newsletter" @if(true) checked @endif>"#, "checked"),
+                (r#"<input type="checkbox" name="newsletter" @checked(true)>"#, "@checked(true)"),
+                (r#"<input type="checkbox" name="newsletter" :checked="true">"#, r#":checked="true""#),
+                (r#"<input type="checkbox" name="newsletter" [checked]="true">"#, r#"[checked]="true""#),
             ],
             &[
                 r#"<label><input type="checkbox" name="remember" checked> Remember me</label>"#,
@@ -410,6 +444,20 @@ mod tests {
                 r#"<label><input type="checkbox" name="newsletter" {{#if optIn}}checked{{/if}}> Newsletter</label>"#,
                 r#"<label><input type="checkbox" name="newsletter" <% if @user.newsletter %>checked<% end %>> News</label>"#,
                 r#"<label><input type="checkbox" name="newsletter" {{ 'checked' if u.n }}> Newsletter</label>"#,
+                // State from the user's earlier choice, in every dialect.
+                r#"<input type="checkbox" name="newsletter" {{if .OptedIn}}checked{{end}}>"#,
+                r#"<input type="checkbox" name="newsletter" {{#optedIn}}checked{{/optedIn}}>"#,
+                r#"<input type="checkbox" name="newsletter" @if($u->opted_in) checked @endif>"#,
+                r#"<input type="checkbox" name="newsletter" @checked($u->opted_in)>"#,
+                r#"<input type="checkbox" name="newsletter" <?php if ($u->opted_in): ?>checked<?php endif; ?>>"#,
+                r#"<input type="checkbox" name="newsletter" <?php if ($u->opted_in) { ?>checked<?php } ?>>"#,
+                r#"<input type="checkbox" name="newsletter" <?= $u->opted_in ? 'checked' : '' ?>>"#,
+                r#"<input type="checkbox" name="newsletter" <% If u.OptedIn Then %>checked<% End If %>>"#,
+                r#"<input type="checkbox" name="newsletter" <% if (u.optedIn) { %>checked<% } %>>"#,
+                r#"<input type="checkbox" name="newsletter" :checked="user.optedIn">"#,
+                r#"<input type="checkbox" name="newsletter" v-bind:checked="user.optedIn">"#,
+                r#"<input type="checkbox" name="newsletter" [checked]="user.optedIn">"#,
+                r#"<input type="checkbox" name="newsletter" {# checked #}>"#,
                 r#"<!-- <input type="checkbox" name="newsletter" checked> -->"#,
                 r#"<script>document.write('<input type="checkbox" name="newsletter" checked>')</script>"#,
                 r#"<label><input type="checkbox" checked> I accept the terms and conditions</label>"#,

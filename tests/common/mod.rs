@@ -67,7 +67,12 @@ pub fn expectations(text: &str) -> Vec<(usize, String)> {
 pub fn span_fits_rule(rule: &str, slice: &str) -> bool {
     let slice = slice.to_lowercase();
     match rule {
-        "pre-ticked-consent" => ["checked", "selected", "<option", "value"].iter().any(|p| slice.starts_with(p)),
+        "pre-ticked-consent" => [
+            "checked", "selected", "<option", "value", "@checked", "@selected", ":checked", "v-bind:checked",
+            "[checked]",
+        ]
+        .iter()
+        .any(|p| slice.starts_with(p)),
         "bundled-consent" => slice.starts_with("<input"),
         "missing-privacy-link" => slice.starts_with("<form") && slice.ends_with('>'),
         // Plain text (a .txt template or text/plain part): the first line with text.

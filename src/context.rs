@@ -20,6 +20,8 @@ pub struct Context<'a> {
     pub vocab: &'a Vocabulary,
     pub esp: &'a EspTags,
     pub kind: &'a DocumentKind,
+    /// Options of the rules that have any (`[rule-options]` in consentlint.toml).
+    pub options: &'a crate::config::RuleOptions,
     ids: HashMap<&'a str, ElementRef<'a>>,
     labels_for: HashMap<&'a str, Vec<ElementRef<'a>>>,
 }
@@ -45,6 +47,7 @@ impl<'a> Context<'a> {
         vocab: &'a Vocabulary,
         esp: &'a EspTags,
         kind: &'a DocumentKind,
+        options: &'a crate::config::RuleOptions,
     ) -> Context<'a> {
         let mut ids = HashMap::new();
         let mut labels_for: HashMap<&str, Vec<ElementRef<'a>>> = HashMap::new();
@@ -58,7 +61,7 @@ impl<'a> Context<'a> {
                 labels_for.entry(f).or_default().push(el);
             }
         }
-        Context { source, doc, templates, vocab, esp, kind, ids, labels_for }
+        Context { source, doc, templates, vocab, esp, kind, options, ids, labels_for }
     }
 
     pub fn text(&self) -> &'a str {
@@ -149,6 +152,25 @@ impl<'a> Context<'a> {
             }
         }
         out.identifiers = idents.trim().to_string();
+        out
+    }
+
+    /// The elements that label a control: `<label for>`, a wrapping `<label>`, and the targets
+    /// of `aria-labelledby`.
+    pub fn label_elements(&self, el: ElementRef<'a>) -> Vec<ElementRef<'a>> {
+        let mut out: Vec<ElementRef<'a>> = Vec::new();
+        if let Some(id) = el.value().id()
+            && let Some(labels) = self.labels_for.get(id)
+        {
+            out.extend(labels.iter().copied());
+        }
+        if let Some(l) = el.ancestors().filter_map(ElementRef::wrap).find(|a| a.value().name() == "label") {
+            out.push(l);
+        }
+        if let Some(ids) = el.value().attr("aria-labelledby") {
+            out.extend(ids.split_whitespace().filter_map(|id| self.element_by_id(id)));
+        }
+        out.dedup_by_key(|e| e.id());
         out
     }
 

@@ -120,7 +120,7 @@ impl Linter {
         let forced = directives.kind.or(settings.kind);
         let (vocab, esp) = (self.vocab.get(), self.esp.get());
         let kind = Classifier { vocab, esp }.classify(&source.path, &source.text, &doc, &templates, forced);
-        let ctx = Context::new(source, &doc, &templates, vocab, esp, &kind);
+        let ctx = Context::new(source, &doc, &templates, vocab, esp, &kind, &self.config.rule_options);
         let rules: Vec<_> = RULES
             .iter()
             .filter_map(|r| settings.rules.iter().find(|(n, _)| *n == r.meta().name).map(|(_, sev)| (*r, *sev)))

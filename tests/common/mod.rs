@@ -71,6 +71,18 @@ pub fn span_fits_rule(rule: &str, slice: &str) -> bool {
         "bundled-consent" => slice.starts_with("<input"),
         "missing-privacy-link" => slice.starts_with("<form") && slice.ends_with('>'),
         "missing-unsubscribe" => ["<body", "<mj-body", "<mjml"].iter().any(|p| slice.starts_with(p)),
+        // The hidden field's value, the opt-out box, or the implying words themselves.
+        "implied-consent" => slice.starts_with("value") || slice.starts_with("<input") || !slice.contains('<'),
+        "forced-consent" => ["required", "aria-required", "data-", "pattern"].iter().any(|p| slice.starts_with(p)),
+        // The box, or the catch-all words in its label.
+        "vague-consent" => slice.starts_with("<input") || !slice.contains('<'),
+        "excessive-data" => {
+            ["required", "aria-required", "data-", "pattern", "<form"].iter().any(|p| slice.starts_with(p))
+        }
+        "insecure-form-action" => {
+            ["action=", "method=", "formaction=", "formmethod="].iter().any(|p| slice.starts_with(p))
+        }
+        "missing-withdrawal-info" => ["<input", "<select", "<form"].iter().any(|p| slice.starts_with(p)),
         // The directive, or the unknown rule name in it.
         "unused-suppression" => {
             slice.starts_with("consentlint-")

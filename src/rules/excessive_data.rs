@@ -39,8 +39,10 @@ impl Rule for ExcessiveData {
             return;
         }
         personal.extend(required_radio_groups(ctx, form));
-        let required: Vec<(PersonalField<'_>, std::ops::Range<usize>)> =
-            personal.into_iter().filter_map(|p| forms::required_marker(ctx, p.el).map(|(span, _)| (p, span))).collect();
+        let required: Vec<(PersonalField<'_>, std::ops::Range<usize>)> = personal
+            .into_iter()
+            .filter_map(|p| forms::required_marker(ctx, p.el, false).map(|(span, _)| (p, span)))
+            .collect();
         // A kind the purpose itself names is needed: a phone number for SMS alerts, a birth
         // date for a birthday club, an address for a printed catalogue.
         let named = ctx.concepts(&forms::form_purpose_text(ctx, form));
@@ -122,7 +124,7 @@ fn required_radio_groups<'a>(ctx: &Context<'a>, form: ElementRef<'a>) -> Vec<Per
             continue;
         }
         let name = e.value().attr("name").unwrap_or("").to_string();
-        if seen.contains(&name) || forms::required_marker(ctx, e).is_none() {
+        if seen.contains(&name) || forms::required_marker(ctx, e, false).is_none() {
             continue;
         }
         let ids = ctx.control_text(e).identifiers;
@@ -168,8 +170,8 @@ mod tests {
                 ),
             ],
             &[
-                // Optional extras are fine.
-                r#"<form action="/newsletter"><input type=email name=email required><input type=tel name=phone><button>Subscribe</button></form>"#,
+                // Optional extras are fine, also with a pattern (an empty field passes it).
+                r#"<form action="/newsletter"><input type=email name=email required><input type=tel name=phone pattern="[0-9 ]+"><button>Subscribe</button></form>"#,
                 // A contact form may need a phone number.
                 r#"<form action="/contact"><input type=email name=email required><input type=tel name=phone required><textarea name=msg></textarea><button>Send</button></form>"#,
                 // An account form is not a sign-up for news.

@@ -33,7 +33,7 @@ impl Rule for ForcedConsent {
         if el.value().attr("disabled").is_some() {
             return;
         }
-        let Some((span, how)) = forms::required_marker(ctx, el) else { return };
+        let Some((span, how)) = forms::required_marker(ctx, el, true) else { return };
         let Some((purpose, text)) = forms::optional_purpose(ctx, el) else { return };
         // Terms and an optional purpose in one box: bundled-consent's finding (splitting the box
         // leaves `required` on the terms, where it belongs).

@@ -398,8 +398,10 @@ fn validation_requires(name: &str, value: &str, checkbox: bool) -> bool {
 }
 
 /// What makes this control required, and where: `required`, `aria-required="true"`, a
-/// validation `data-*` rule, or a `pattern`. Template-conditional attributes do not count.
-pub fn required_marker(ctx: &Context<'_>, el: ElementRef<'_>) -> Option<(Range<usize>, String)> {
+/// validation `data-*` rule, or (with `pattern_counts`, for consent controls, whose only valid
+/// answer a pattern can fix) a `pattern`. An empty text field passes its `pattern`, so for data
+/// fields it does not count. Template-conditional attributes do not count.
+pub fn required_marker(ctx: &Context<'_>, el: ElementRef<'_>, pattern_counts: bool) -> Option<(Range<usize>, String)> {
     let tag = ctx.doc.span(el)?;
     let checkbox = el.value().name() == "input" && input_type(el) == "checkbox";
     for a in &tag.attrs {
@@ -411,7 +413,7 @@ pub fn required_marker(ctx: &Context<'_>, el: ElementRef<'_>) -> Option<(Range<u
         let what = match name {
             "required" => Some("`required`".to_string()),
             "aria-required" if value.trim().eq_ignore_ascii_case("true") => Some("`aria-required=\"true\"`".into()),
-            "pattern" if el.value().name() == "input" && !value.trim().is_empty() => {
+            "pattern" if pattern_counts && el.value().name() == "input" && !value.trim().is_empty() => {
                 Some("a `pattern` it must match".into())
             }
             n if validation_requires(n, value, checkbox) => Some(format!("the validation rule `{n}`")),
@@ -464,4 +466,53 @@ pub fn locate_in(ctx: &Context<'_>, el: ElementRef<'_>, concept: Concept) -> Opt
         .map(|h| outer.start + h.start..outer.start + h.end)
         .filter(|r| ctx.is_live(r.start) && ctx.doc.tag_containing(r.start).is_none())
         .min_by_key(|r| (r.start, std::cmp::Reverse(r.end)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    /// The kind of the first data field of `html`, as the rules see it.
+    fn kind(html: &str) -> Option<DataKind> {
+        let file = SourceFile::from_text("t.html", html);
+        let (templates, _) = crate::template::scan(&file.text);
+        let doc = crate::html::Document::parse(&file.text);
+        let vocab = crate::vocab::Vocabulary::builtin();
+        let esp = crate::esp::EspTags::builtin();
+        let kind = crate::document::DocumentKind::default();
+        let options = crate::config::RuleOptions::default();
+        let ctx = Context::new(&file, &doc, &templates, vocab, esp, &kind, &options);
+        let form = doc.elements().find(|e| e.value().name() == "form")?;
+        let fields = data_fields(form);
+        personal_fields(&ctx, &fields).first().map(|p| p.kind)
+    }
+
+    #[test]
+    fn data_kinds_in_several_languages() {
+        let cases: &[(&str, Option<DataKind>)] = &[
+            ("<form><input type=tel name=x></form>", Some(DataKind::Phone)),
+            ("<form><input autocomplete=bday-year name=x></form>", Some(DataKind::BirthDate)),
+            ("<form><label>E-Mail-Adresse <input name=x></label></form>", Some(DataKind::Email)),
+            ("<form><label>Adresse e-mail <input name=x></label></form>", Some(DataKind::Email)),
+            ("<form><label>邮箱地址 <input name=x></label></form>", Some(DataKind::Email)),
+            ("<form><label>Straße und Hausnummer <input name=x></label></form>", Some(DataKind::Address)),
+            (
+                "<form><label>Anrede <select name=x><option>Frau</option></select></label></form>",
+                Some(DataKind::Gender),
+            ),
+            (
+                "<form><label>Civilité <select name=x><option>Madame</option></select></label></form>",
+                Some(DataKind::Gender),
+            ),
+            ("<form><input name=geburtsdatum></form>", Some(DataKind::BirthDate)),
+            ("<form><label>手机号 <input name=x></label></form>", Some(DataKind::Phone)),
+            ("<form><label>Телефон <input name=x></label></form>", Some(DataKind::Phone)),
+            ("<form><label>Vorname <input name=x></label></form>", Some(DataKind::Other)),
+            ("<form><label>Coupon code <input name=x></label></form>", None),
+        ];
+        for (html, want) in cases {
+            assert_eq!(kind(html), *want, "{html}");
+        }
+    }
 }

@@ -150,16 +150,15 @@ fn check_small_print(ctx: &Context<'_>, form: ElementRef<'_>, out: &mut Vec<Find
     }
     let subscription = forms::is_subscription_form(ctx, form);
     let scope = forms::scope_of(form);
-    let mut seen: Vec<ego_tree::NodeId> = Vec::new();
+    let mut seen: std::collections::HashSet<ego_tree::NodeId> = std::collections::HashSet::new();
     for node in scope.descendants() {
         if node.value().as_text().is_none_or(|t| t.trim().is_empty()) {
             continue;
         }
         let Some(el) = node.parent().and_then(ElementRef::wrap) else { continue };
-        if seen.contains(&el.id()) {
+        if !seen.insert(el.id()) {
             continue;
         }
-        seen.push(el.id());
         if forms::in_footer(el, scope) || inside_other_form(el, form, scope) {
             continue;
         }

@@ -37,6 +37,7 @@ use toml::Spanned;
 
 use crate::finding::Severity;
 use crate::rules::RULES;
+use crate::rules::forms::DataKind;
 use crate::vocab::Concept;
 
 /// File names searched for, in order, in each directory.
@@ -110,6 +111,50 @@ struct RawConfig {
     /// Files larger than this are skipped with a warning: bytes, or "20MB", "512KiB".
     #[serde(default)]
     max_file_size: Option<Spanned<toml::Value>>,
+    #[serde(default)]
+    rule_options: RawRuleOptions,
+}
+
+/// `[rule-options.RULE]`: settings of the rules that have any.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawRuleOptions {
+    #[serde(default)]
+    excessive_data: Option<RawExcessiveData>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawExcessiveData {
+    #[serde(default)]
+    flag: Option<Spanned<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    max_required: Option<Spanned<i64>>,
+}
+
+/// Options of the rules that have any (`[rule-options.RULE]`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RuleOptions {
+    pub excessive_data: ExcessiveDataOptions,
+}
+
+/// `[rule-options.excessive-data]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExcessiveDataOptions {
+    /// Kinds of data a newsletter or lead form must not make required.
+    pub flag: Vec<DataKind>,
+    /// More required personal-data fields than this is excessive whatever they are (None: no
+    /// limit).
+    pub max_required: Option<usize>,
+}
+
+impl Default for ExcessiveDataOptions {
+    fn default() -> Self {
+        ExcessiveDataOptions {
+            flag: vec![DataKind::Phone, DataKind::BirthDate, DataKind::Address, DataKind::Gender],
+            max_required: None,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -263,6 +308,8 @@ pub struct Config {
     pub esp: Option<crate::esp::EspEntry>,
     /// Files larger than this many bytes are skipped with a warning.
     pub max_file_size: u64,
+    /// Options of the rules that have any.
+    pub rule_options: RuleOptions,
     /// The raw text, hashed into the cache key.
     pub text: String,
 }
@@ -483,7 +530,49 @@ impl Config {
                 })?
             }
         };
+        let mut rule_options = RuleOptions::default();
+        if let Some(ed) = &raw.rule_options.excessive_data {
+            if let Some(flag) = &ed.flag {
+                let mut kinds = Vec::new();
+                for k in flag.get_ref() {
+                    let choices = || {
+                        let names: Vec<&str> =
+                            DataKind::ALL.iter().filter(|k| **k != DataKind::Email).map(|k| k.key()).collect();
+                        format!("kinds are: {}", names.join(", "))
+                    };
+                    match DataKind::from_key(k.get_ref()) {
+                        Some(DataKind::Email) => {
+                            return Err(err(
+                                k.span(),
+                                "`email` cannot be excessive: a sign-up form needs an address to send to".into(),
+                                Some(choices()),
+                            ));
+                        }
+                        Some(kind) => kinds.push(kind),
+                        None => {
+                            return Err(err(
+                                k.span(),
+                                format!("unknown kind of data `{}`", k.get_ref()),
+                                Some(choices()),
+                            ));
+                        }
+                    }
+                }
+                rule_options.excessive_data.flag = kinds;
+            }
+            if let Some(m) = &ed.max_required {
+                let n = usize::try_from(*m.get_ref()).ok().filter(|n| *n >= 1).ok_or_else(|| {
+                    err(
+                        m.span(),
+                        "`max-required` must be 1 or more".into(),
+                        Some("the number of required personal-data fields a sign-up form may have".into()),
+                    )
+                })?;
+                rule_options.excessive_data.max_required = Some(n);
+            }
+        }
         Ok(Config {
+            rule_options,
             path: Some(path.to_path_buf()),
             max_file_size,
             root,
@@ -569,6 +658,12 @@ pub const STARTER: &str = r#"# consentlint configuration. Docs: `consentlint rul
 # bundled-consent = "error"
 # missing-privacy-link = "error"
 # missing-unsubscribe = "error"
+# implied-consent = "error"
+# forced-consent = "error"
+# vague-consent = "warn"
+# excessive-data = "warn"
+# insecure-form-action = "error"
+# missing-withdrawal-info = "warn"
 # unused-suppression = "warn"
 
 # Files larger than this are skipped with a warning (bytes, or "20MB", "512KiB").
@@ -597,11 +692,21 @@ require-reason = true
 # Extra words, per language, for the lists in rules/vocab/*.toml
 # (marketing, sharing, profiling, consent, terms, privacy, privacy_url, unsubscribe,
 # unsubscribe_url, transactional, marketing_email, personal_data, search, yes, no,
-# negation, not_consent, street, po_box).
+# negation, not_consent, street, po_box, implied_consent, opt_out, vague_label, catch_all,
+# withdrawal, lead, email, phone, birth_date, postal_address, gender).
 # [vocabulary.en]
 # privacy = ["legal notice"]
 # privacy_url = ["/legal/data"]
 # unsubscribe = ["leave this list"]
+
+# Options of the rules that have any.
+# [rule-options.excessive-data]
+# Kinds of data a newsletter or lead form must not make required
+# ("phone", "birth-date", "address", "gender", "other").
+# flag = ["phone", "birth-date", "address", "gender"]
+# More required personal-data fields than this is excessive whatever they are (default: no limit).
+# max-required = 3
+
 
 # Merge tags of an in-house email system (regular expressions, case-insensitive), added to the
 # built-in ESPs of `consentlint esps`: unsubscribe links, preference-centre links, tags that print
@@ -675,6 +780,39 @@ mod tests {
         let span = e.span.unwrap();
         assert_eq!(&text[span.offset()..span.offset() + span.len()], "-3");
         assert_eq!(parse("").unwrap().max_file_size, DEFAULT_MAX_FILE_SIZE);
+    }
+
+    #[test]
+    fn rule_options() {
+        let c = parse("").unwrap();
+        assert_eq!(c.rule_options.excessive_data, ExcessiveDataOptions::default());
+        let c = parse("[rule-options.excessive-data]\nflag = [\"phone\", \"other\"]\nmax-required = 3\n").unwrap();
+        assert_eq!(c.rule_options.excessive_data.flag, vec![DataKind::Phone, DataKind::Other]);
+        assert_eq!(c.rule_options.excessive_data.max_required, Some(3));
+
+        let at = |text: &str| {
+            let e = parse(text).unwrap_err();
+            let span = e.span.unwrap();
+            (e.message.clone(), text[span.offset()..span.offset() + span.len()].to_string())
+        };
+        let (msg, spot) = at("[rule-options.excessive-data]\nflag = [\"phone\", \"shoe-size\"]\n");
+        assert!(msg.contains("unknown kind of data `shoe-size`"), "{msg}");
+        assert_eq!(spot, "\"shoe-size\"");
+        let (msg, spot) = at("[rule-options.excessive-data]\nflag = [\"email\"]\n");
+        assert!(msg.contains("`email` cannot be excessive"), "{msg}");
+        assert_eq!(spot, "\"email\"");
+        let (msg, spot) = at("[rule-options.excessive-data]\nmax-required = 0\n");
+        assert!(msg.contains("must be 1 or more"), "{msg}");
+        assert_eq!(spot, "0");
+        let (msg, spot) = at("[rule-options.excessive-data]\nmax-required = \"lots\"\n");
+        assert!(msg.contains("invalid type"), "{msg}");
+        assert_eq!(spot, "\"lots\"");
+        let (msg, spot) = at("[rule-options.excessive-data]\nthreshold = 2\n");
+        assert!(msg.contains("unknown field `threshold`"), "{msg}");
+        assert_eq!(spot, "threshold");
+        let (msg, spot) = at("[rule-options.pre-ticked-consent]\nx = 1\n");
+        assert!(msg.contains("unknown field `pre-ticked-consent`"), "{msg}");
+        assert_eq!(spot, "pre-ticked-consent");
     }
 
     #[test]

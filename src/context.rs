@@ -23,6 +23,8 @@ pub struct Context<'a> {
     /// The document is plain text (a text template or a text/plain part), not HTML: it has no
     /// elements, and a bare URL in its text is a link.
     pub plain: bool,
+    /// Options of the rules that have any (`[rule-options]` in consentlint.toml).
+    pub options: &'a crate::config::RuleOptions,
     ids: HashMap<&'a str, ElementRef<'a>>,
     labels_for: HashMap<&'a str, Vec<ElementRef<'a>>>,
 }
@@ -48,6 +50,7 @@ impl<'a> Context<'a> {
         vocab: &'a Vocabulary,
         esp: &'a EspTags,
         kind: &'a DocumentKind,
+        options: &'a crate::config::RuleOptions,
     ) -> Context<'a> {
         let mut ids = HashMap::new();
         let mut labels_for: HashMap<&str, Vec<ElementRef<'a>>> = HashMap::new();
@@ -61,7 +64,7 @@ impl<'a> Context<'a> {
                 labels_for.entry(f).or_default().push(el);
             }
         }
-        Context { source, doc, templates, vocab, esp, kind, plain: false, ids, labels_for }
+        Context { source, doc, templates, vocab, esp, kind, plain: false, options, ids, labels_for }
     }
 
     pub fn text(&self) -> &'a str {
@@ -215,6 +218,25 @@ impl<'a> Context<'a> {
             }
         }
         out.identifiers = idents.trim().to_string();
+        out
+    }
+
+    /// The elements that label a control: `<label for>`, a wrapping `<label>`, and the targets
+    /// of `aria-labelledby`.
+    pub fn label_elements(&self, el: ElementRef<'a>) -> Vec<ElementRef<'a>> {
+        let mut out: Vec<ElementRef<'a>> = Vec::new();
+        if let Some(id) = el.value().id()
+            && let Some(labels) = self.labels_for.get(id)
+        {
+            out.extend(labels.iter().copied());
+        }
+        if let Some(l) = el.ancestors().filter_map(ElementRef::wrap).find(|a| a.value().name() == "label") {
+            out.push(l);
+        }
+        if let Some(ids) = el.value().attr("aria-labelledby") {
+            out.extend(ids.split_whitespace().filter_map(|id| self.element_by_id(id)));
+        }
+        out.dedup_by_key(|e| e.id());
         out
     }
 
@@ -417,7 +439,8 @@ mod tests {
         let source = SourceFile::from_text("t.html", "");
         let doc = Document::parse("");
         let (templates, kind) = (Templates::default(), DocumentKind::default());
-        let ctx = Context::new(&source, &doc, &templates, Vocabulary::builtin(), EspTags::builtin(), &kind);
+        let options = crate::config::RuleOptions::default();
+        let ctx = Context::new(&source, &doc, &templates, Vocabulary::builtin(), EspTags::builtin(), &kind, &options);
         let names = |code: &str, whole| ctx.expression_names(code, Concept::UnsubscribeUrl, whole);
         for code in
             ["unsubscribe_url", ".UnsubscribeURL", "route('newsletter.unsubscribe')", "unsubscribeLink", "/abmelden"]

@@ -165,7 +165,7 @@ impl Linter {
                 k
             }
         };
-        let mut ctx = Context::new(source, &doc, &templates, vocab, esp, &kind);
+        let mut ctx = Context::new(source, &doc, &templates, vocab, esp, &kind, &self.config.rule_options);
         ctx.plain = plain;
         let rules = self.rules(settings);
         let mut findings = Vec::new();
@@ -235,7 +235,15 @@ impl Linter {
         if !msg.headers.is_empty() {
             let doc = Document::parse("");
             let templates = template::Templates::default();
-            let ctx = Context::new(source, &doc, &templates, self.vocab.get(), self.esp.get(), &kind);
+            let ctx = Context::new(
+                source,
+                &doc,
+                &templates,
+                self.vocab.get(),
+                self.esp.get(),
+                &kind,
+                &self.config.rule_options,
+            );
             let rules = self.rules(&settings);
             let mut header_findings = Vec::new();
             for (rule, _) in &rules {

@@ -397,7 +397,7 @@ mod tests {
 
     #[test]
     fn add_directives_then_nothing_more() {
-        let src = "<form>\r\n  <label><input type=checkbox name=newsletter\r\n    checked> News</label>\r\n</form>\r\n";
+        let src = "<form>\r\n  <label><input type=checkbox name=newsletter\r\n    checked> News (unsubscribe at any time)</label>\r\n</form>\r\n";
         let file = SourceFile::from_text("t.html", src);
         let report = Linter::default().check(&file);
         assert!(!report.findings.is_empty());

@@ -55,6 +55,24 @@ concepts! {
     NotConsent => "not_consent",
     Street => "street",
     PoBox => "po_box",
+    /// An action said to stand for consent ("by signing up you agree...").
+    ImpliedConsent => "implied_consent",
+    /// An opt-out box ("tick here if you do NOT want offers").
+    OptOut => "opt_out",
+    /// Labels that state no purpose ("I agree", "OK").
+    VagueLabel => "vague_label",
+    /// Catch-all wording that names no one ("selected partners", "other purposes").
+    CatchAll => "catch_all",
+    /// Saying consent can be withdrawn ("unsubscribe at any time").
+    Withdrawal => "withdrawal",
+    /// Gated content a lead form offers ("download the e-book").
+    Lead => "lead",
+    /// Field kinds, for data minimisation.
+    Email => "email",
+    Phone => "phone",
+    BirthDate => "birth_date",
+    PostalAddress => "postal_address",
+    Gender => "gender",
 }
 
 const _: () = assert!(Concept::ALL.len() <= 64);

@@ -13,9 +13,8 @@ fn bin() -> Command {
     c
 }
 
-const PRETICKED: &str =
-    r#"<form><label><input type="checkbox" name="newsletter" checked> Send me the newsletter</label></form>"#;
-const CLEAN: &str = r#"<form><label><input type="checkbox" name="newsletter"> Send me the newsletter</label></form>"#;
+const PRETICKED: &str = r#"<form><label><input type="checkbox" name="newsletter" checked> Send me the newsletter (unsubscribe at any time)</label></form>"#;
+const CLEAN: &str = r#"<form><label><input type="checkbox" name="newsletter"> Send me the newsletter (unsubscribe at any time)</label></form>"#;
 
 fn write(dir: &Path, rel: &str, text: &str) {
     let p = dir.join(rel);
@@ -146,7 +145,7 @@ fn legacy_encoding_offsets_point_into_the_file_bytes() {
     let mut bytes = b"<meta charset=\"iso-8859-1\"><p>Caf\xe9 cr\xe8me \xe0 la carte</p>".to_vec();
     bytes.extend_from_slice(br#"<form><label><input type="checkbox" checked> Ich m"#);
     bytes.push(0xF6); // ö
-    bytes.extend_from_slice(b"chte den Newsletter erhalten</label></form>");
+    bytes.extend_from_slice(b"chte den Newsletter erhalten (jederzeit widerrufbar)</label></form>");
     fs::write(d.path().join("l.html"), &bytes).unwrap();
     let (code, out, _) = stdout(bin().current_dir(d.path()).args(["check", "l.html", "--format", "json"]));
     assert_eq!(code, 1, "{out}");

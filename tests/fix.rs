@@ -42,11 +42,13 @@ fn fix_removes_only_the_attribute_and_a_second_fix_changes_nothing() {
     let d = tempfile::tempdir().unwrap();
     // CRLF, a multi-line tag, a pre-ticked radio, a conditional checked that must stay, and a
     // Latin-1 file: every byte outside the removed attributes must survive.
-    let a = "<form>\r\n  <label><input type=\"checkbox\" name=\"newsletter\" checked> Newsletter</label>\r\n  <label><input type=\"checkbox\" name=\"offers\" {% if u.offers %}checked{% endif %}> Offers</label>\r\n  <input type=\"checkbox\"\r\n         name=\"sms_opt_in\"\r\n         checked\r\n         id=\"sms\"><label for=\"sms\">Text me offers</label>\r\n  <fieldset><legend>Partner offers?</legend>\r\n    <label><input type=radio name=p value=yes checked=\"checked\"> Yes</label>\r\n    <label><input type=radio name=p value=no> No</label></fieldset>\r\n  <a href=\"/privacy\">Privacy</a>\r\n</form>\r\n";
+    let a = "<form>\r\n  <label><input type=\"checkbox\" name=\"newsletter\" checked> Newsletter</label>\r\n  <label><input type=\"checkbox\" name=\"offers\" {% if u.offers %}checked{% endif %}> Offers</label>\r\n  <input type=\"checkbox\"\r\n         name=\"sms_opt_in\"\r\n         checked\r\n         id=\"sms\"><label for=\"sms\">Text me offers</label>\r\n  <fieldset><legend>Partner offers?</legend>\r\n    <label><input type=radio name=p value=yes checked=\"checked\"> Yes</label>\r\n    <label><input type=radio name=p value=no> No</label></fieldset>\r\n  <a href=\"/privacy\">Privacy</a> You can unsubscribe at any time.\r\n</form>\r\n";
     fs::write(d.path().join("a.j2"), a).unwrap();
     let mut latin = b"<meta charset=\"iso-8859-1\"><form><label><input type=checkbox checked> Ich m".to_vec();
     latin.push(0xF6);
-    latin.extend_from_slice(b"chte den Newsletter</label><a href=/datenschutz>Datenschutz</a></form>\n");
+    latin.extend_from_slice(
+        b"chte den Newsletter</label><a href=/datenschutz>Datenschutz</a> Jederzeit widerrufbar.</form>\n",
+    );
     fs::write(d.path().join("l.html"), &latin).unwrap();
 
     let (code, diff, err) = run(bin(d.path()).args(["check", "--diff", "--no-cache"]));

@@ -5,7 +5,8 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
-const BAD: &str = "<form><label><input type=checkbox name=newsletter checked> Newsletter</label></form>\n";
+const BAD: &str =
+    "<form><label><input type=checkbox name=newsletter checked> Newsletter (unsubscribe at any time)</label></form>\n";
 
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let o = Command::cargo_bin("consentlint").unwrap().current_dir(dir).args(args).arg("--no-cache").output().unwrap();

@@ -5,9 +5,8 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
-const PRETICKED: &str =
-    "<form>\n  <label><input type=\"checkbox\" name=\"newsletter\" checked> Send me the newsletter</label>\n</form>\n";
-const CONTACT: &str = "<form action=\"/contact\">\n  <input type=\"email\" name=\"email\">\n  <a href=\"/legal/data\">How we handle your data</a>\n</form>\n";
+const PRETICKED: &str = "<form>\n  <label><input type=\"checkbox\" name=\"newsletter\" checked> Send me the newsletter (unsubscribe at any time)</label>\n</form>\n";
+const CONTACT: &str = "<form action=\"/contact\" method=\"post\">\n  <input type=\"email\" name=\"email\">\n  <a href=\"/legal/data\">How we handle your data</a>\n</form>\n";
 
 fn bin(dir: &Path) -> Command {
     let mut c = Command::cargo_bin("consentlint").expect("binary");

@@ -62,7 +62,8 @@ impl Rule for BundledConsent {
             return;
         }
         let hits = ctx.hits_at(el, &text.label);
-        if hits.iter().any(|h| h.concept == Concept::NotConsent) {
+        // Not consent, or an opt-out box (implied-consent's finding).
+        if hits.iter().any(|h| matches!(h.concept, Concept::NotConsent | Concept::OptOut)) {
             return;
         }
         let purposes = asked_purposes(&text.label, &hits);

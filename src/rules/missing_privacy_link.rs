@@ -3,8 +3,8 @@
 
 use scraper::ElementRef;
 
-use super::{Confidence, Rule, RuleMeta, finding, input_type};
-use crate::context::{Context, split_identifier};
+use super::{Confidence, Rule, RuleMeta, finding, forms};
+use crate::context::Context;
 use crate::finding::{Finding, Label, Severity};
 use crate::vocab::Concept;
 
@@ -19,23 +19,6 @@ static META: RuleMeta = RuleMeta {
     docs: include_str!("../../rules/missing-privacy-link.md"),
 };
 
-/// `autocomplete` tokens that name personal data (HTML spec autofill field names).
-const PERSONAL_AUTOCOMPLETE: &[&str] = &[
-    "name", "honorific-prefix", "given-name", "additional-name", "family-name", "honorific-suffix", "nickname",
-    "email", "tel", "tel-national", "tel-local", "street-address", "address-line1", "address-line2", "address-line3",
-    "address-level1", "address-level2", "postal-code", "country-name", "bday", "bday-day", "bday-month", "bday-year",
-    "sex", "organization", "organization-title", "cc-name", "impp", "photo",
-];
-
-/// Input types that never carry personal data typed by the user.
-const NON_DATA_TYPES: &[&str] = &[
-    "hidden", "submit", "button", "reset", "image", "checkbox", "radio", "range", "color", "file", "search", "password",
-];
-
-/// Search-field names.
-const SEARCH_NAMES: &[&str] =
-    &["q", "s", "query", "search", "keyword", "keywords", "term", "terms", "k", "searchterm", "search_query"];
-
 impl Rule for MissingPrivacyLink {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -45,20 +28,12 @@ impl Rule for MissingPrivacyLink {
         if form.value().name() != "form" {
             return;
         }
-        let fields: Vec<ElementRef<'_>> = form
-            .descendants()
-            .filter_map(ElementRef::wrap)
-            .filter(|e| match e.value().name() {
-                "input" => !NON_DATA_TYPES.contains(&input_type(*e).as_str()),
-                "textarea" | "select" => true,
-                _ => false,
-            })
-            .collect();
-        if fields.is_empty() || is_search_form(ctx, form, &fields) || is_login_form(form, &fields) {
+        let fields = forms::data_fields(form);
+        if fields.is_empty() || forms::is_search_form(ctx, form, &fields) || forms::is_login_form(form, &fields) {
             return;
         }
         let personal: Vec<(ElementRef<'_>, String)> =
-            fields.iter().filter_map(|f| personal_data(ctx, *f).map(|why| (*f, why))).collect();
+            forms::personal_fields(ctx, &fields).into_iter().map(|p| (p.el, p.why)).collect();
         if personal.is_empty() {
             return;
         }
@@ -95,95 +70,12 @@ fn dedup<'a>(items: &[&'a str]) -> Vec<&'a str> {
     out
 }
 
-fn describe_autocomplete(token: &str) -> &'static str {
-    match token {
-        "email" => "an email address",
-        t if t.starts_with("tel") => "a phone number",
-        t if t.starts_with("bday") => "a date of birth",
-        t if t.starts_with("address") || t == "street-address" || t == "postal-code" || t == "country-name" => {
-            "an address"
-        }
-        "organization" | "organization-title" => "an employer or job title",
-        "sex" => "gender",
-        "photo" => "a photo",
-        "impp" => "a messaging handle",
-        _ => "a name",
-    }
-}
-
-/// Why this field is personal data, if it is.
-fn personal_data(ctx: &Context<'_>, field: ElementRef<'_>) -> Option<String> {
-    let t = input_type(field);
-    match t.as_str() {
-        "email" => return Some("an email address".into()),
-        "tel" => return Some("a phone number".into()),
-        _ => {}
-    }
-    if let Some(ac) = field.value().attr("autocomplete") {
-        let tokens: Vec<&str> = ac.split_whitespace().collect();
-        if let Some(tok) = tokens.iter().find(|t| PERSONAL_AUTOCOMPLETE.contains(&t.to_ascii_lowercase().as_str())) {
-            return Some(describe_autocomplete(&tok.to_ascii_lowercase()).to_string());
-        }
-    }
-    let text = ctx.control_text(field);
-    let mut sources = vec![text.identifiers.clone(), text.label.clone()];
-    if let Some(p) = field.value().attr("placeholder") {
-        sources.push(p.to_string());
-    }
-    for s in &sources {
-        let hits = ctx.vocab.hits(s);
-        if let Some(h) = hits.iter().find(|h| h.concept == Concept::PersonalData) {
-            return Some(format!("a \"{}\" field", s[h.start..h.end].to_lowercase()));
-        }
-    }
-    None
-}
-
-/// role=search, a search-type field, an action or id that says search, or a single query
-/// field named like a search box.
-fn is_search_form(ctx: &Context<'_>, form: ElementRef<'_>, fields: &[ElementRef<'_>]) -> bool {
-    let role_search = form.ancestors().filter_map(ElementRef::wrap).chain(std::iter::once(form)).any(|e| {
-        e.value().attr("role").is_some_and(|r| r.eq_ignore_ascii_case("search")) || e.value().name() == "search"
-    });
-    if role_search
-        || form
-            .descendants()
-            .filter_map(ElementRef::wrap)
-            .any(|e| e.value().name() == "input" && input_type(e) == "search")
-    {
-        return true;
-    }
-    let mut ids = String::new();
-    for a in ["action", "id", "class", "name", "aria-label"] {
-        if let Some(v) = ctx.attr_raw(form, a) {
-            ids.push_str(&split_identifier(v));
-            ids.push(' ');
-        }
-    }
-    if ctx.has(&ids, Concept::Search) {
-        return true;
-    }
-    fields.len() == 1
-        && fields[0].value().attr("name").is_some_and(|n| SEARCH_NAMES.contains(&n.to_ascii_lowercase().as_str()))
-        && input_type(fields[0]) != "email"
-}
-
-/// A password field with at most one other field: signing in collects nothing new.
-fn is_login_form(form: ElementRef<'_>, fields: &[ElementRef<'_>]) -> bool {
-    let passwords = form
-        .descendants()
-        .filter_map(ElementRef::wrap)
-        .filter(|e| e.value().name() == "input" && input_type(*e) == "password")
-        .count();
-    passwords == 1 && fields.len() <= 1
-}
-
 /// A privacy link inside the form or in its parent element, not counting links in a footer.
 fn has_privacy_link(ctx: &Context<'_>, form: ElementRef<'_>) -> bool {
     let scope =
         form.parent().and_then(ElementRef::wrap).filter(|p| !matches!(p.value().name(), "html")).unwrap_or(form);
     let linked = scope.descendants().filter_map(ElementRef::wrap).any(|e| {
-        if !matches!(e.value().name(), "a" | "area") || in_footer(e, scope) {
+        if !matches!(e.value().name(), "a" | "area") || forms::in_footer(e, scope) {
             return false;
         }
         ctx.target_names(e, "href", Concept::PrivacyUrl) || ctx.link_text_has(&ctx.text_of(e), Concept::Privacy)
@@ -203,26 +95,8 @@ fn printed_privacy_link(ctx: &Context<'_>, form: ElementRef<'_>, scope: ElementR
             .filter_map(ElementRef::wrap)
             .filter(|e| ctx.doc.outer(*e).is_some_and(|o| o.contains(&at.start)))
             .last();
-        holder.is_none_or(|h| h.id() == scope.id() || !in_footer(h, scope))
+        holder.is_none_or(|h| h.id() == scope.id() || !forms::in_footer(h, scope))
     })
-}
-
-/// Inside a footer (between the link and the search scope)?
-fn in_footer(link: ElementRef<'_>, scope: ElementRef<'_>) -> bool {
-    for a in link.ancestors().filter_map(ElementRef::wrap) {
-        if a.id() == scope.id() {
-            return false;
-        }
-        let v = a.value();
-        if v.name() == "footer"
-            || v.attr("role").is_some_and(|r| r.eq_ignore_ascii_case("contentinfo"))
-            || v.id().is_some_and(|i| i.to_ascii_lowercase().contains("footer"))
-            || v.attr("class").is_some_and(|c| c.split_whitespace().any(|c| c.to_ascii_lowercase().contains("footer")))
-        {
-            return true;
-        }
-    }
-    false
 }
 
 #[cfg(test)]

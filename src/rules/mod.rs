@@ -2,12 +2,19 @@
 //! `rules/<name>.md`. Register a rule by adding it to `RULES`.
 
 mod bundled_consent;
+mod excessive_data;
+mod forced_consent;
+pub mod forms;
+mod implied_consent;
+mod insecure_form_action;
 mod missing_list_unsubscribe;
 mod missing_postal_address;
 mod missing_privacy_link;
 mod missing_unsubscribe;
+mod missing_withdrawal_info;
 mod pre_ticked_consent;
 mod unused_suppression;
+mod vague_consent;
 
 use scraper::ElementRef;
 
@@ -59,6 +66,12 @@ pub static RULES: &[&dyn Rule] = &[
     &missing_unsubscribe::MissingUnsubscribe,
     &missing_list_unsubscribe::MissingListUnsubscribe,
     &missing_postal_address::MissingPostalAddress,
+    &implied_consent::ImpliedConsent,
+    &forced_consent::ForcedConsent,
+    &vague_consent::VagueConsent,
+    &excessive_data::ExcessiveData,
+    &insecure_form_action::InsecureFormAction,
+    &missing_withdrawal_info::MissingWithdrawalInfo,
     &unused_suppression::UnusedSuppression,
 ];
 

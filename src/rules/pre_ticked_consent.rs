@@ -2,11 +2,12 @@
 
 use scraper::ElementRef;
 
+use super::forms::{CONSENT, Purpose, consent_purpose};
 use super::{Confidence, Rule, RuleMeta, finding, input_type};
 use crate::context::{Context, collapse};
 use crate::finding::{Finding, Fix, Label, Severity};
 use crate::template::always_sets;
-use crate::vocab::{Concept, ConceptSet};
+use crate::vocab::Concept;
 
 pub struct PreTickedConsent;
 
@@ -19,9 +20,6 @@ static META: RuleMeta = RuleMeta {
     docs: include_str!("../../rules/pre-ticked-consent.md"),
 };
 
-/// Concepts that make a control a consent control.
-const CONSENT: &[Concept] = &[Concept::Marketing, Concept::Sharing, Concept::Profiling, Concept::Consent];
-
 impl Rule for PreTickedConsent {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -32,64 +30,12 @@ impl Rule for PreTickedConsent {
             "input" => match input_type(el).as_str() {
                 "checkbox" => check_checkbox(ctx, el, out),
                 "radio" => check_radio(ctx, el, out),
-                "hidden" => check_hidden(ctx, el, out),
                 _ => {}
             },
             "select" => check_select(ctx, el, out),
             _ => {}
         }
     }
-}
-
-/// Why a control counts as consent: the words that said so, and where they came from.
-struct Purpose {
-    words: String,
-    from_label: bool,
-}
-
-/// Is this control asking for consent? Its label decides; when the label says nothing about
-/// purposes, its name/id do. A "not consent" label (remember me, same as billing) never is.
-fn consent_purpose(ctx: &Context<'_>, el: ElementRef<'_>, label: &str, identifiers: &str) -> Option<Purpose> {
-    let from_label = ctx.hits_at(el, label);
-    let label_set = set_of(&from_label);
-    if label_set.contains(Concept::NotConsent) {
-        return None;
-    }
-    let words: Vec<&str> =
-        from_label.iter().filter(|h| CONSENT.contains(&h.concept)).map(|h| &label[h.start..h.end]).collect();
-    if !words.is_empty() {
-        return Some(Purpose { words: dedup_join(&words), from_label: true });
-    }
-    let from_ids = ctx.hits_at(el, identifiers);
-    if set_of(&from_ids).contains(Concept::NotConsent) {
-        return None;
-    }
-    let words: Vec<&str> =
-        from_ids.iter().filter(|h| CONSENT.contains(&h.concept)).map(|h| &identifiers[h.start..h.end]).collect();
-    (!words.is_empty()).then(|| Purpose { words: dedup_join(&words), from_label: false })
-}
-
-fn set_of(hits: &[crate::vocab::Hit]) -> ConceptSet {
-    let mut s = ConceptSet::default();
-    for h in hits {
-        s.insert(h.concept);
-    }
-    s
-}
-
-/// Up to three distinct words, quoted: `"newsletter", "offers"`.
-fn dedup_join(words: &[&str]) -> String {
-    let mut seen: Vec<String> = Vec::new();
-    for w in words {
-        let w = w.to_lowercase();
-        if !seen.iter().any(|s| s.contains(&w) || w.contains(s.as_str())) {
-            seen.push(w);
-        } else if let Some(s) = seen.iter_mut().find(|s| w.contains(s.as_str())) {
-            *s = w;
-        }
-    }
-    seen.truncate(3);
-    seen.into_iter().map(|w| format!("\"{w}\"")).collect::<Vec<_>>().join(", ")
 }
 
 /// The `checked`/`selected` attribute, if it is a fixed default (not produced by a template
@@ -325,84 +271,6 @@ fn select_fix(
     Some(Fix { description: "move `selected` to the neutral option".into(), edits: vec![remove, add] })
 }
 
-const TRUTHY: &[&str] = &["1", "true", "yes", "on", "y", "checked", "opt-in", "optin", "subscribe", "subscribed"];
-
-fn check_hidden(ctx: &Context<'_>, el: ElementRef<'_>, out: &mut Vec<Finding>) {
-    let Some(value) = el.value().attr("value") else { return };
-    if !TRUTHY.contains(&value.trim().to_ascii_lowercase().as_str()) {
-        return;
-    }
-    let Some(name) = el.value().attr("name") else { return };
-    let idents = crate::context::split_identifier(name);
-    let set = ctx.concepts(&idents);
-    if !set.any(CONSENT) || set.contains(Concept::NotConsent) {
-        return;
-    }
-    let Some(form) = ctx.form_of(el) else { return };
-    if is_subscription_form(ctx, form) {
-        return;
-    }
-    // A checkbox with the same name in the form is the real control (Rails-style hidden
-    // default for an unchecked box).
-    let same_name_visible = form
-        .descendants()
-        .filter_map(ElementRef::wrap)
-        .any(|e| e.value().name() == "input" && input_type(e) != "hidden" && e.value().attr("name") == Some(name));
-    if same_name_visible {
-        return;
-    }
-    let Some(a) = ctx.attr_span(el, "value") else { return };
-    if ctx.is_templated(a.span.start) || a.value_span.as_ref().is_some_and(|v| ctx.templates.in_expression(v.start)) {
-        return;
-    }
-    out.push(finding(
-        &META,
-        a.span.clone(),
-        "hidden field opts the user in without asking".to_string(),
-        "always submitted as consent",
-        format!(
-            "replace the hidden `{name}` field with an unticked checkbox the user can choose to tick; a form \
-             whose purpose is not subscribing must not sign people up silently"
-        ),
-    ));
-}
-
-/// A form whose whole purpose is subscribing (a newsletter sign-up): submitting it is the
-/// active opt-in, so a hidden "subscribe=1" states what the user did.
-fn is_subscription_form(ctx: &Context<'_>, form: ElementRef<'_>) -> bool {
-    let has_password = form
-        .descendants()
-        .filter_map(ElementRef::wrap)
-        .any(|e| e.value().name() == "input" && input_type(e) == "password");
-    if has_password {
-        return false;
-    }
-    let mut signals = String::new();
-    for a in ["id", "class", "action", "name", "aria-label"] {
-        if let Some(v) = ctx.attr_raw(form, a) {
-            signals.push_str(&crate::context::split_identifier(v));
-            signals.push(' ');
-        }
-    }
-    for e in form.descendants().filter_map(ElementRef::wrap) {
-        let submit = match e.value().name() {
-            "button" => e.value().attr("type").is_none_or(|t| t.eq_ignore_ascii_case("submit")),
-            "input" => matches!(input_type(e).as_str(), "submit" | "image"),
-            _ => false,
-        };
-        if submit {
-            signals.push_str(&ctx.text_of(e));
-            signals.push(' ');
-            if let Some(v) = e.value().attr("value") {
-                signals.push_str(v);
-                signals.push(' ');
-            }
-        }
-    }
-    let set = ctx.concepts(&signals);
-    set.contains(Concept::Consent) || set.contains(Concept::Marketing)
-}
-
 #[cfg(test)]
 mod tests {
     use crate::rules::testing::check;
@@ -494,17 +362,15 @@ mod tests {
     }
 
     #[test]
-    fn hidden_opt_in() {
+    fn hidden_and_opt_out_boxes_are_implied_consents() {
+        // A hidden opt-in and a ticked opt-out box are implied-consent's, not this rule's.
         check(
             RULE,
             "form.html",
-            &[(
-                r#"<form action="/register"><input type=email name=email><input type=password name=pw><input type="hidden" name="newsletter" value="1"><button>Create account</button></form>"#,
-                r#"value="1""#,
-            )],
+            &[],
             &[
-                r#"<form action="https://x.list-manage.com/subscribe/post"><input type=email name=EMAIL><input type=hidden name=newsletter value=1><button>Subscribe</button></form>"#,
-                r#"<form action="/register"><input type=hidden name=newsletter value=0><input type=checkbox name=newsletter value=1> Newsletter<button>Go</button></form>"#,
+                r#"<form action="/register"><input type=email name=email><input type=password name=pw><input type="hidden" name="newsletter" value="1"><button>Create account</button></form>"#,
+                r#"<label><input type="checkbox" name="no_offers" checked> Tick here if you do NOT want offers</label>"#,
             ],
         );
     }

@@ -89,6 +89,18 @@ pub fn span_fits_rule(rule: &str, slice: &str) -> bool {
                         && slice.contains('\n')
                 })
         }
+        // The hidden field's value, the opt-out box, or the implying words themselves.
+        "implied-consent" => slice.starts_with("value") || slice.starts_with("<input") || !slice.contains('<'),
+        "forced-consent" => ["required", "aria-required", "data-", "pattern"].iter().any(|p| slice.starts_with(p)),
+        // The box, or the catch-all words in its label.
+        "vague-consent" => slice.starts_with("<input") || !slice.contains('<'),
+        "excessive-data" => {
+            ["required", "aria-required", "data-", "pattern", "<form"].iter().any(|p| slice.starts_with(p))
+        }
+        "insecure-form-action" => {
+            ["action=", "method=", "formaction=", "formmethod="].iter().any(|p| slice.starts_with(p))
+        }
+        "missing-withdrawal-info" => ["<input", "<select", "<form"].iter().any(|p| slice.starts_with(p)),
         // The directive, or the unknown rule name in it.
         "unused-suppression" => {
             slice.starts_with("consentlint-")

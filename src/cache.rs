@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::document::{DocumentKind, EmailKind};
+use crate::document::{DocumentKind, EmailKind, Language};
 use crate::finding::{Finding, Label, Severity, stable_hash};
 use crate::rules::RULES;
 
@@ -46,6 +46,8 @@ struct CachedKind {
     page: bool,
     email: Option<EmailKind>,
     reasons: Vec<String>,
+    #[serde(default)]
+    language: Language,
 }
 
 /// The cache for one run.
@@ -107,7 +109,12 @@ impl Cache {
                 fingerprint: f.fingerprint,
             });
         }
-        let kind = DocumentKind { page: entry.kind.page, email: entry.kind.email, reasons: entry.kind.reasons.clone() };
+        let kind = DocumentKind {
+            page: entry.kind.page,
+            email: entry.kind.email,
+            reasons: entry.kind.reasons.clone(),
+            language: entry.kind.language.clone(),
+        };
         self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if let Ok(mut new) = self.new.lock() {
             new.insert(name, entry.clone());
@@ -132,7 +139,12 @@ impl Cache {
                     fingerprint: f.fingerprint,
                 })
                 .collect(),
-            kind: CachedKind { page: kind.page, email: kind.email, reasons: kind.reasons.clone() },
+            kind: CachedKind {
+                page: kind.page,
+                email: kind.email,
+                reasons: kind.reasons.clone(),
+                language: kind.language.clone(),
+            },
         };
         if let Ok(mut new) = self.new.lock() {
             new.insert(name(path), entry);

@@ -297,10 +297,10 @@ impl Classifier<'_> {
             let v = e.value();
             v.attr("lang").or_else(|| v.attr("xml:lang")).map(str::trim).filter(|l| !l.is_empty())
         });
-        if let Some(tag) = attr {
-            if let Some(code) = self.vocab.language_of_tag(tag) {
-                return Language { code: Some(code.to_string()), why: format!("lang attribute {tag:?}") };
-            }
+        if let Some(tag) = attr
+            && let Some(code) = self.vocab.language_of_tag(tag)
+        {
+            return Language { code: Some(code.to_string()), why: format!("lang attribute {tag:?}") };
         }
         let d = self.vocab.detect(body_hits.get_or_insert_with(|| self.vocab.hits_any_language(body_text)));
         let counts = match (d.best, d.runner_up) {

@@ -683,6 +683,37 @@ mod tests {
     }
 
     #[test]
+    fn short_function_words_mean_what_their_language_says() {
+        let v = Vocabulary::builtin();
+        let says = |text: &str, lang: &str, c: Concept| v.concepts_in(text, Some(lang)).contains(c);
+        // Norwegian and Icelandic "nei" is no; Italian "nei" is "in the".
+        assert!(says("Nei", "nb", Concept::No) && says("Nei", "is", Concept::No));
+        assert!(!says("nei", "it", Concept::No) && !says("nei", "it", Concept::Negation));
+        // "da" is yes in Croatian, Slovenian, Romanian and Bulgarian (да); not in German or Italian.
+        for l in ["hr", "sl", "ro"] {
+            assert!(says("Da", l, Concept::Yes), "{l}");
+        }
+        assert!(says("Да", "bg", Concept::Yes));
+        assert!(!says("da", "de", Concept::Yes) && !says("da", "it", Concept::Yes));
+        // "ne" is no in Croatian, Slovenian, Lithuanian; "what" in Turkish.
+        for l in ["hr", "sl", "lt"] {
+            assert!(says("Ne", l, Concept::No), "{l}");
+        }
+        assert!(!says("ne", "tr", Concept::No) && !says("ne", "tr", Concept::Negation));
+        // "nie" is no in Polish and Slovak.
+        assert!(says("Nie", "pl", Concept::No) && says("Nie", "sk", Concept::No));
+        // "ja" is yes in Norwegian, "and" in Estonian and Finnish.
+        assert!(says("Ja", "no", Concept::Yes));
+        assert!(!says("ja", "et", Concept::Yes) && !says("ja", "fi", Concept::Yes));
+        // "no" is no in Spanish and Italian; Nynorsk "no" means now.
+        assert!(says("No", "es", Concept::No) && says("No", "it", Concept::No));
+        assert!(!says("no", "nn", Concept::No) && !says("no", "nn", Concept::Negation));
+        // Japanese and Korean options.
+        assert!(says("いいえ", "ja", Concept::No) && says("はい", "ja", Concept::Yes));
+        assert!(says("아니요", "ko", Concept::No) && says("예", "ko", Concept::Yes));
+    }
+
+    #[test]
     fn the_known_language_reads_its_own_words() {
         let v = Vocabulary::builtin();
         // "оферти" is Bulgarian for offers; in Russian and Ukrainian "оферта" is a contract.

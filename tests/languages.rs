@@ -32,7 +32,6 @@ fn fixtures_are_read_in_their_own_language() {
             Some(_) => detected += 1,
         }
     }
-    println!("{by_attribute} fixtures by attribute, {detected} detected, {undecided} undecided");
     assert!(wrong.is_empty(), "fixtures read in the wrong language:\n{}", wrong.join("\n"));
     // Template partials carry no `lang`: most must still be recognised from their words.
     assert!(detected >= 40, "only {detected} fixtures detected ({by_attribute} by attribute, {undecided} undecided)");
@@ -95,12 +94,13 @@ fn newsletters_and_order_confirmations_in_every_language() {
 /// What the vocabulary costs: its pattern count and how long the automaton takes to build
 /// (printed with `cargo test --test languages -- --nocapture`).
 #[test]
+#[allow(clippy::print_stderr, reason = "the figures are this test's output")]
 fn vocabulary_size_and_build_time() {
     let files: Vec<_> = BUILTIN.iter().map(|(n, t)| consentlint::vocab::parse_file(n, t).unwrap()).collect();
     let patterns: usize = files.iter().map(|f| f.words.values().map(Vec::len).sum::<usize>()).sum();
     let start = std::time::Instant::now();
     let v = Vocabulary::build(&files).unwrap();
     let took = start.elapsed();
-    println!("{} languages, {patterns} patterns, automaton built in {took:?} (debug build)", v.languages().len());
+    eprintln!("{} languages, {patterns} patterns, automaton built in {took:?} (debug build)", v.languages().len());
     assert_eq!(v.languages().len(), BUILTIN.len());
 }

@@ -249,6 +249,14 @@ impl Vocabulary {
                 };
                 for word in words {
                     let (body, lead, trail) = parse_pattern(word);
+                    if body.contains('*') {
+                        return Err(VocabError {
+                            source_name: file.language.clone(),
+                            message: format!(
+                                "pattern {word:?} in `{key}` has a `*` inside: wildcards go only at its start or end"
+                            ),
+                        });
+                    }
                     let norm = normalize(body).0;
                     let norm = norm.trim();
                     if norm.is_empty() {
@@ -755,6 +763,35 @@ mod tests {
         };
         let err = Vocabulary::build(&[file]).unwrap_err();
         assert!(err.message.contains("unknown list `nope`"));
+    }
+
+    #[test]
+    fn wildcard_inside_a_pattern_is_an_error() {
+        let file = VocabFile {
+            language: "xx".into(),
+            name: "x".into(),
+            aliases: Vec::new(),
+            words: [("marketing".to_string(), vec!["cielen* reklam*".to_string()])].into(),
+        };
+        let err = Vocabulary::build(&[file]).unwrap_err();
+        assert!(err.message.contains("has a `*` inside"), "{}", err.message);
+    }
+
+    #[test]
+    fn stems_do_not_reach_into_other_languages_words() {
+        let v = Vocabulary::builtin();
+        // Polish, Czech and Slovak "reklamacja/reklamace/reklamácia" is a complaint, not an ad.
+        for (text, lang) in [
+            ("Akceptuję regulamin i zasady reklamacji", "pl"),
+            ("Souhlasím s reklamačním řádem", "cs"),
+            ("Beolvastam a reklamációs szabályzatot", "hu"),
+        ] {
+            assert!(!v.concepts_in(text, Some(lang)).contains(Concept::Marketing), "{text}");
+        }
+        // "interes*" would have made English "interested" profiling.
+        assert!(!v.concepts_in("I am interested in your news", Some("en")).contains(Concept::Profiling));
+        // Russian "угодно" (whatever) is not the Ukrainian "угода" (agreement).
+        assert!(!v.concepts_in("Отписаться можно когда угодно", Some("ru")).contains(Concept::Terms));
     }
 
     #[test]

@@ -438,7 +438,7 @@ impl Vocabulary {
 }
 
 /// Fewest words of one language only for `Vocabulary::detect` to name it.
-pub const MIN_DETECT_HITS: usize = 2;
+pub const MIN_DETECT_HITS: usize = 3;
 
 /// What `Vocabulary::detect` found.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -785,6 +785,8 @@ mod tests {
             ("Akceptuję regulamin i zasady reklamacji", "pl"),
             ("Souhlasím s reklamačním řádem", "cs"),
             ("Beolvastam a reklamációs szabályzatot", "hu"),
+            ("Li o Livro de Reclamações", "pt"),
+            ("Skontaktuj się z nami", "pl"),
         ] {
             assert!(!v.concepts_in(text, Some(lang)).contains(Concept::Marketing), "{text}");
         }

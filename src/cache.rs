@@ -77,7 +77,12 @@ impl Cache {
     pub fn open(root: &Path, settings: &str) -> Cache {
         let dir = root.join(DIR);
         let path = dir.join("results-v1.json");
-        let key = format!("{:016x}", stable_hash(&[env!("CARGO_PKG_VERSION").as_bytes(), settings.as_bytes()]));
+        // The built-in word lists and ESP tags decide findings too: a build with other lists
+        // (same version number) must not reuse results.
+        let mut parts: Vec<&[u8]> = vec![env!("CARGO_PKG_VERSION").as_bytes(), settings.as_bytes()];
+        parts.extend(crate::vocab::BUILTIN.iter().map(|(_, text)| text.as_bytes()));
+        parts.push(crate::esp::BUILTIN.as_bytes());
+        let key = format!("{:016x}", stable_hash(&parts));
         let old = std::fs::read(&path)
             .ok()
             .and_then(|b| serde_json::from_slice::<CacheFile>(&b).ok())

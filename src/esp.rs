@@ -3,7 +3,7 @@
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 
-const BUILTIN: &str = include_str!("../rules/esp.toml");
+pub(crate) const BUILTIN: &str = include_str!("../rules/esp.toml");
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::document::{DocumentKind, EmailKind};
+use crate::document::{DocumentKind, EmailKind, Language};
 use crate::finding::{Finding, Label, Severity, stable_hash};
 use crate::rules::RULES;
 
@@ -46,6 +46,8 @@ struct CachedKind {
     page: bool,
     email: Option<EmailKind>,
     reasons: Vec<String>,
+    #[serde(default)]
+    language: Language,
 }
 
 /// The cache for one run.
@@ -75,7 +77,12 @@ impl Cache {
     pub fn open(root: &Path, settings: &str) -> Cache {
         let dir = root.join(DIR);
         let path = dir.join("results-v1.json");
-        let key = format!("{:016x}", stable_hash(&[env!("CARGO_PKG_VERSION").as_bytes(), settings.as_bytes()]));
+        // The built-in word lists and ESP tags decide findings too: a build with other lists
+        // (same version number) must not reuse results.
+        let mut parts: Vec<&[u8]> = vec![env!("CARGO_PKG_VERSION").as_bytes(), settings.as_bytes()];
+        parts.extend(crate::vocab::BUILTIN.iter().map(|(_, text)| text.as_bytes()));
+        parts.push(crate::esp::BUILTIN.as_bytes());
+        let key = format!("{:016x}", stable_hash(&parts));
         let old = std::fs::read(&path)
             .ok()
             .and_then(|b| serde_json::from_slice::<CacheFile>(&b).ok())
@@ -107,7 +114,12 @@ impl Cache {
                 fingerprint: f.fingerprint,
             });
         }
-        let kind = DocumentKind { page: entry.kind.page, email: entry.kind.email, reasons: entry.kind.reasons.clone() };
+        let kind = DocumentKind {
+            page: entry.kind.page,
+            email: entry.kind.email,
+            reasons: entry.kind.reasons.clone(),
+            language: entry.kind.language.clone(),
+        };
         self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if let Ok(mut new) = self.new.lock() {
             new.insert(name, entry.clone());
@@ -132,7 +144,12 @@ impl Cache {
                     fingerprint: f.fingerprint,
                 })
                 .collect(),
-            kind: CachedKind { page: kind.page, email: kind.email, reasons: kind.reasons.clone() },
+            kind: CachedKind {
+                page: kind.page,
+                email: kind.email,
+                reasons: kind.reasons.clone(),
+                language: kind.language.clone(),
+            },
         };
         if let Ok(mut new) = self.new.lock() {
             new.insert(name(path), entry);

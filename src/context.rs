@@ -287,15 +287,21 @@ impl<'a> Context<'a> {
             .find(|l| !l.trim().is_empty())
     }
 
+    /// The language that decides which function words count in text belonging to `el`: its
+    /// own or an ancestor's `lang`, else the document's detected language.
+    fn language_at<'e>(&'e self, el: ElementRef<'e>) -> Option<&'e str> {
+        self.lang_of(el).or(self.kind.language.code.as_deref())
+    }
+
     /// Vocabulary matches in text that belongs to `el` (its language decides which yes/no
     /// and negation words count).
     pub fn hits_at(&self, el: ElementRef<'_>, text: &str) -> Vec<crate::vocab::Hit> {
-        self.vocab.hits_in(text, self.lang_of(el))
+        self.vocab.hits_in(text, self.language_at(el))
     }
 
     /// Concepts mentioned in text that belongs to `el`.
     pub fn concepts_at(&self, el: ElementRef<'_>, text: &str) -> ConceptSet {
-        self.vocab.concepts_in(text, self.lang_of(el))
+        self.vocab.concepts_in(text, self.language_at(el))
     }
 
     /// Concepts mentioned in `text` (language guessed from the text).

@@ -10,7 +10,7 @@ use crate::config::KindOverride;
 use crate::esp::EspTags;
 use crate::html::Document;
 use crate::template::Templates;
-use crate::vocab::{Concept, Vocabulary};
+use crate::vocab::{Concept, Hit, Vocabulary};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -28,6 +28,27 @@ pub struct DocumentKind {
     pub email: Option<EmailKind>,
     /// Why, one short phrase per signal.
     pub reasons: Vec<String>,
+    /// The language the document is written in and how that was decided.
+    pub language: Language,
+}
+
+/// A document's language: from its `lang`/`xml:lang` attribute, else detected from its text.
+/// With none, every vocabulary is tried (function words by each snippet's dominant language).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Language {
+    /// The vocabulary's language code.
+    pub code: Option<String>,
+    /// How it was decided, for `--verbose`.
+    pub why: String,
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.code {
+            Some(c) => write!(f, "language {c} ({})", self.why),
+            None => write!(f, "language unknown ({})", self.why),
+        }
+    }
 }
 
 impl DocumentKind {
@@ -102,6 +123,11 @@ impl Classifier<'_> {
         forced: Option<KindOverride>,
     ) -> DocumentKind {
         let mut kind = DocumentKind::default();
+        let body_text = visible_text(doc);
+        // The body's vocabulary matches, found once for language detection (when no `lang`
+        // says it) and the marketing/transactional verdict (for emails).
+        let mut body_hits: Option<Vec<Hit>> = None;
+        kind.language = self.language(doc, &body_text, &mut body_hits);
         let is_live = |o: usize| !doc.is_dead(o) && !templates.in_comment(o);
 
         // ---- page: forms or data-collecting controls ----
@@ -211,8 +237,7 @@ impl Classifier<'_> {
         }
 
         // ---- marketing or transactional ----
-        let body_text = visible_text(doc);
-        let hits = self.vocab.hits_any_language(&body_text);
+        let hits = body_hits.unwrap_or_else(|| self.vocab.hits_any_language(&body_text));
         // Distinct words per concept, case-insensitively, in order of appearance.
         let count = |c: Concept| {
             let mut seen = std::collections::HashSet::new();
@@ -262,6 +287,35 @@ impl Classifier<'_> {
             EmailKind::Unknown
         });
         kind
+    }
+
+    /// The document's language: the first `lang`/`xml:lang` attribute (on `<html>`, `<mjml>` or
+    /// whatever element comes first) naming a loaded vocabulary, else the vocabulary that
+    /// clearly matches the visible text most.
+    fn language(&self, doc: &Document, body_text: &str, body_hits: &mut Option<Vec<Hit>>) -> Language {
+        let attr = doc.elements().find_map(|e| {
+            let v = e.value();
+            v.attr("lang").or_else(|| v.attr("xml:lang")).map(str::trim).filter(|l| !l.is_empty())
+        });
+        if let Some(tag) = attr
+            && let Some(code) = self.vocab.language_of_tag(tag)
+        {
+            return Language { code: Some(code.to_string()), why: format!("lang attribute {tag:?}") };
+        }
+        let d = self.vocab.detect(body_hits.get_or_insert_with(|| self.vocab.hits_any_language(body_text)));
+        let counts = match (d.best, d.runner_up) {
+            (Some((b, n)), Some((r, m))) => format!("{n} word{} only {b} has, {m} only {r} has", plural(n)),
+            (Some((b, n)), None) => format!("{n} word{} only {b} has, none of another language", plural(n)),
+            _ => "no words particular to one language".to_string(),
+        };
+        let prefix = match attr {
+            Some(tag) => format!("lang attribute {tag:?} has no vocabulary; "),
+            None => String::new(),
+        };
+        match d.language {
+            Some(code) => Language { code: Some(code.to_string()), why: format!("{prefix}detected: {counts}") },
+            None => Language { code: None, why: format!("{prefix}not detected ({counts}); every vocabulary tried") },
+        }
     }
 }
 

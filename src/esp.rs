@@ -5,7 +5,7 @@ use regex_automata::meta;
 use regex_automata::{Input, PatternSet};
 use serde::Deserialize;
 
-const BUILTIN: &str = include_str!("../rules/esp.toml");
+pub(crate) const BUILTIN: &str = include_str!("../rules/esp.toml");
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -74,6 +74,7 @@ impl Linter {
                 files.push(VocabFile {
                     language: lang.clone(),
                     name: format!("{lang} (consentlint.toml)"),
+                    aliases: Vec::new(),
                     words: [(concept.clone(), words.clone())].into(),
                 });
             }

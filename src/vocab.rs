@@ -128,6 +128,10 @@ impl ConceptSet {
 pub struct VocabFile {
     pub language: String,
     pub name: String,
+    /// Other language tags that mean this vocabulary (`nb` and `nn` for `no`): a `lang`
+    /// attribute is matched whole first ("zh-hant"), then by its primary subtag.
+    #[serde(default)]
+    pub aliases: Vec<String>,
     pub words: BTreeMap<String, Vec<String>>,
 }
 
@@ -147,6 +151,24 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("cs", include_str!("../rules/vocab/cs.toml")),
     ("ru", include_str!("../rules/vocab/ru.toml")),
     ("zh", include_str!("../rules/vocab/zh.toml")),
+    ("bg", include_str!("../rules/vocab/bg.toml")),
+    ("hr", include_str!("../rules/vocab/hr.toml")),
+    ("et", include_str!("../rules/vocab/et.toml")),
+    ("el", include_str!("../rules/vocab/el.toml")),
+    ("hu", include_str!("../rules/vocab/hu.toml")),
+    ("ga", include_str!("../rules/vocab/ga.toml")),
+    ("lv", include_str!("../rules/vocab/lv.toml")),
+    ("lt", include_str!("../rules/vocab/lt.toml")),
+    ("mt", include_str!("../rules/vocab/mt.toml")),
+    ("ro", include_str!("../rules/vocab/ro.toml")),
+    ("sk", include_str!("../rules/vocab/sk.toml")),
+    ("sl", include_str!("../rules/vocab/sl.toml")),
+    ("no", include_str!("../rules/vocab/no.toml")),
+    ("is", include_str!("../rules/vocab/is.toml")),
+    ("uk", include_str!("../rules/vocab/uk.toml")),
+    ("tr", include_str!("../rules/vocab/tr.toml")),
+    ("ja", include_str!("../rules/vocab/ja.toml")),
+    ("ko", include_str!("../rules/vocab/ko.toml")),
 ];
 
 #[derive(Debug, Clone)]
@@ -179,6 +201,8 @@ pub struct Vocabulary {
     ac: AhoCorasick,
     info: Vec<PatternInfo>,
     langs: Vec<&'static str>,
+    /// Lowercase language tags (codes and aliases) and the language they mean.
+    tags: Vec<(String, u16)>,
 }
 
 impl fmt::Debug for Vocabulary {
@@ -220,14 +244,19 @@ impl Vocabulary {
         let mut patterns: Vec<String> = Vec::new();
         let mut info = Vec::new();
         let mut langs: Vec<&'static str> = Vec::new();
+        let mut tags: Vec<(String, u16)> = Vec::new();
         for file in files {
             let lang_idx = match langs.iter().position(|l| *l == file.language) {
                 Some(i) => i,
                 None => {
                     langs.push(Box::leak(file.language.clone().into_boxed_str()));
+                    tags.push((file.language.to_ascii_lowercase(), (langs.len() - 1) as u16));
                     langs.len() - 1
                 }
             };
+            for a in &file.aliases {
+                tags.push((a.to_ascii_lowercase().replace('_', "-"), lang_idx as u16));
+            }
             for (key, words) in &file.words {
                 let Some(concept) = Concept::from_key(key) else {
                     return Err(VocabError {
@@ -240,6 +269,14 @@ impl Vocabulary {
                 };
                 for word in words {
                     let (body, lead, trail) = parse_pattern(word);
+                    if body.contains('*') {
+                        return Err(VocabError {
+                            source_name: file.language.clone(),
+                            message: format!(
+                                "pattern {word:?} in `{key}` has a `*` inside: wildcards go only at its start or end"
+                            ),
+                        });
+                    }
                     let norm = normalize(body).0;
                     let norm = norm.trim();
                     if norm.is_empty() {
@@ -271,7 +308,7 @@ impl Vocabulary {
             .match_kind(MatchKind::Standard)
             .build(&patterns)
             .map_err(|e| VocabError { source_name: "vocabulary".into(), message: e.to_string() })?;
-        Ok(Vocabulary { ac, info, langs })
+        Ok(Vocabulary { ac, info, langs, tags })
     }
 
     /// Every match in `text`, with ranges into `text`. Overlapping matches are all reported
@@ -282,22 +319,78 @@ impl Vocabulary {
         self.hits_in(text, None)
     }
 
-    /// Like `hits`, with the language known (e.g. from a `lang` attribute).
+    /// Like `hits`, with the language known (e.g. from a `lang` attribute). Function words count
+    /// only in that language, and where its vocabulary matches a word, other languages'
+    /// readings of the same word are dropped: Bulgarian "оферти" are offers, not the Russian
+    /// "оферта" (terms of sale). Words the language does not know are still matched by every
+    /// vocabulary, so a page marked `lang="en"` with German text keeps its German matches.
     pub fn hits_in(&self, text: &str, lang: Option<&str>) -> Vec<Hit> {
         let mut hits = self.all_hits(text);
-        if !hits.iter().any(|h| h.concept.is_function_word()) {
-            return hits;
+        match lang.and_then(|l| self.lang_id(l)) {
+            Some(l) => {
+                let own: Vec<(usize, usize)> =
+                    hits.iter().filter(|h| h.lang_id == l).map(|h| (h.start, h.end)).collect();
+                hits.retain(|h| {
+                    h.lang_id == l
+                        || (!h.concept.is_function_word() && !own.iter().any(|&(s, e)| s < h.end && h.start < e))
+                });
+            }
+            None if hits.iter().any(|h| h.concept.is_function_word()) => {
+                let keep = dominant_languages(&hits);
+                hits.retain(|h| !h.concept.is_function_word() || keep.contains(&h.lang_id));
+            }
+            None => {}
         }
-        let known = lang.and_then(|l| {
-            let primary = l.split(['-', '_']).next().unwrap_or(l).to_ascii_lowercase();
-            self.langs.iter().position(|x| *x == primary).map(|i| i as u16)
-        });
-        let keep: Vec<u16> = match known {
-            Some(l) => vec![l],
-            None => dominant_languages(&hits),
-        };
-        hits.retain(|h| !h.concept.is_function_word() || keep.contains(&h.lang_id));
         hits
+    }
+
+    /// The vocabulary a language tag (`lang="nb-NO"`, `xml:lang="zh-Hant"`) means: the whole
+    /// tag, then its primary subtag, against each file's code and aliases.
+    fn lang_id(&self, tag: &str) -> Option<u16> {
+        let tag = tag.trim().to_ascii_lowercase().replace('_', "-");
+        let find = |t: &str| self.tags.iter().find(|(x, _)| x == t).map(|(_, i)| *i);
+        find(&tag).or_else(|| find(tag.split('-').next().unwrap_or(&tag)))
+    }
+
+    /// The language code of the vocabulary a language tag means, if one is loaded.
+    pub fn language_of_tag(&self, tag: &str) -> Option<&'static str> {
+        self.lang_id(tag).map(|i| self.langs[i as usize])
+    }
+
+    /// Guess the language a text is written in from its matches (`hits_any_language`): the
+    /// vocabulary that matches it most. Only
+    /// words that a single language matches count ("Newsletter" is English, German, Dutch,
+    /// ... and says nothing); function words are too short to tell. A language is named only
+    /// with at least `MIN_DETECT_HITS` such words and twice as many as the runner-up.
+    pub fn detect(&self, hits: &[Hit]) -> Detection {
+        let mut keys: Vec<(usize, usize, u16)> = hits
+            .iter()
+            .filter(|h| !h.concept.is_function_word() && !h.concept.is_url())
+            .map(|h| (h.start, h.end, h.lang_id))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let longest = keys.iter().map(|k| k.1 - k.0).max().unwrap_or(0);
+        let mut counts: Vec<(u16, usize)> = Vec::new();
+        for (i, &(start, end, lang)) in keys.iter().enumerate() {
+            let overlaps = |&(s, e, l): &(usize, usize, u16)| l != lang && s < end && start < e;
+            // Sorted by start: an overlapping span starts less than `longest` before this one.
+            let shared = keys[..i].iter().rev().take_while(|k| k.0 + longest > start).any(overlaps)
+                || keys[i + 1..].iter().take_while(|k| k.0 < end).any(overlaps);
+            if shared {
+                continue;
+            }
+            match counts.iter_mut().find(|(l, _)| *l == lang) {
+                Some((_, n)) => *n += 1,
+                None => counts.push((lang, 1)),
+            }
+        }
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let name = |(l, n): (u16, usize)| (self.langs[l as usize], n);
+        let best = counts.first().copied().map(name);
+        let runner_up = counts.get(1).copied().map(name);
+        let clear = best.is_some_and(|(_, n)| n >= MIN_DETECT_HITS && runner_up.is_none_or(|(_, m)| n >= 2 * m));
+        Detection { language: if clear { best.map(|(l, _)| l) } else { None }, best, runner_up }
     }
 
     /// Every match, including function words of every language: for questions that do not
@@ -382,6 +475,20 @@ impl Vocabulary {
     }
 }
 
+/// Fewest words of one language only for `Vocabulary::detect` to name it.
+pub const MIN_DETECT_HITS: usize = 3;
+
+/// What `Vocabulary::detect` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Detection {
+    /// The language, when the evidence is clear.
+    pub language: Option<&'static str>,
+    /// The language with the most matches and their count.
+    pub best: Option<(&'static str, usize)>,
+    /// The next one.
+    pub runner_up: Option<(&'static str, usize)>,
+}
+
 /// The languages with the most matches (each language counted once per matched span).
 fn dominant_languages(hits: &[Hit]) -> Vec<u16> {
     let mut keys: Vec<(u16, usize, usize)> = hits.iter().map(|h| (h.lang_id, h.start, h.end)).collect();
@@ -458,6 +565,12 @@ pub fn normalize(text: &str) -> (String, Vec<u32>) {
             'œ' | 'Œ' => Some("oe"),
             'đ' | 'Đ' => Some("d"),
             'ı' => Some("i"),
+            // Greek final sigma is the same letter as σ.
+            'ς' => Some("σ"),
+            // Maltese ħ and Icelandic ð/þ have no decomposition; fold them like đ and æ.
+            'ħ' | 'Ħ' => Some("h"),
+            'ð' | 'Ð' => Some("d"),
+            'þ' | 'Þ' => Some("th"),
             '\u{2018}' | '\u{2019}' | '\u{02bc}' | '\u{00b4}' => Some("'"),
             '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' => Some("-"),
             '\u{00a0}' | '\u{202f}' => Some(" "),
@@ -465,6 +578,27 @@ pub fn normalize(text: &str) -> (String, Vec<u32>) {
         };
         if let Some(f) = folded {
             push(f, &mut out, &mut map);
+            continue;
+        }
+        // Hangul syllables stay whole: NFD would split them into jamo, and a wildcard could
+        // then end inside a syllable.
+        if ('\u{ac00}'..='\u{d7a3}').contains(&c) {
+            let mut b = [0u8; 4];
+            push(c.encode_utf8(&mut b), &mut out, &mut map);
+            continue;
+        }
+        // Full-width Latin and half-width katakana (Japanese and Chinese text): their
+        // compatibility forms ("ｍａｉｌ" → "mail", "ﾒｰﾙ" → "メール").
+        if ('\u{ff01}'..='\u{ffee}').contains(&c) {
+            for d in std::iter::once(c).nfkd() {
+                if is_combining_mark(d) || d.is_whitespace() {
+                    continue;
+                }
+                for l in d.to_lowercase() {
+                    let mut b = [0u8; 4];
+                    push(l.encode_utf8(&mut b), &mut out, &mut map);
+                }
+            }
             continue;
         }
         for l in c.to_lowercase() {
@@ -489,6 +623,7 @@ mod tests {
         let file = VocabFile {
             language: "xx".into(),
             name: "Test".into(),
+            aliases: Vec::new(),
             words: words.iter().map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect())).collect(),
         };
         Vocabulary::build(&[file]).unwrap()
@@ -535,6 +670,111 @@ mod tests {
     }
 
     #[test]
+    fn letters_of_new_languages_fold() {
+        let n = |s: &str| normalize(s).0;
+        // Greek: accents go, final sigma is sigma.
+        assert_eq!(n("Πολιτική Απορρήτου"), n("ΠΟΛΙΤΙΚΗ ΑΠΟΡΡΗΤΟΥ"));
+        assert_eq!(n("όρους"), "ορουσ");
+        assert_eq!(n("ΌΡΟΥΣ"), "ορουσ");
+        // Turkish: İ, I, ı and i are one letter to the matcher.
+        assert_eq!(n("İPTAL"), "iptal");
+        assert_eq!(n("ABONELİKTEN ÇIK"), "abonelikten cik");
+        assert_eq!(n("abonelikten çık"), "abonelikten cik");
+        // Icelandic and Maltese letters without a decomposition.
+        assert_eq!(n("Persónuvernd og þjónusta"), "personuvernd og thjonusta");
+        assert_eq!(n("fréttabréf með"), "frettabref med");
+        assert_eq!(n("Ħażna ġdida, żomm"), "hazna gdida, zomm");
+        // Romanian: comma-below and the legacy cedilla forms are the same.
+        assert_eq!(n("Dezabonează-te, înscrie-ți"), n("Dezaboneaza-te, înscrie-ţi"));
+        assert_eq!(n("ȘTERGE ŞTERGE"), "sterge sterge");
+        // Hangul syllables are kept whole; full-width and half-width forms fold.
+        assert_eq!(n("수신거부"), "수신거부");
+        assert_eq!(n("ＭＡＩＬ　ﾒｰﾙ"), "mail メール");
+        let map = normalize("ｍａｉｌ x").1;
+        assert_eq!(map.len(), "mail x".len() + 1);
+    }
+
+    #[test]
+    fn korean_particles_need_a_wildcard() {
+        let v = vocab(&[("marketing", &["뉴스레터*"]), ("unsubscribe", &["수신거부"])]);
+        assert!(v.has("뉴스레터를 받겠습니다", Concept::Marketing));
+        assert!(v.has("수신거부", Concept::Unsubscribe));
+        assert!(!v.has("수신거부합니다", Concept::Unsubscribe));
+    }
+
+    #[test]
+    fn language_tags_and_aliases() {
+        let v = Vocabulary::builtin();
+        assert_eq!(v.language_of_tag("nb-NO"), Some("no"));
+        assert_eq!(v.language_of_tag("nn"), Some("no"));
+        assert_eq!(v.language_of_tag("zh-Hant-TW"), Some("zh"));
+        assert_eq!(v.language_of_tag("zh_TW"), Some("zh"));
+        assert_eq!(v.language_of_tag("PT-br"), Some("pt"));
+        assert_eq!(v.language_of_tag("ar"), None);
+    }
+
+    #[test]
+    fn detection_needs_clear_evidence() {
+        let v = Vocabulary::builtin();
+        let detect = |t: &str| v.detect(&v.hits_any_language(t));
+        let d = detect(
+            "Abonnieren Sie unseren Newsletter mit Gutscheinen. Datenschutzerklärung. Keine Weitergabe an Dritte.",
+        );
+        assert_eq!(d.language, Some("de"), "{d:?}");
+        // Shared words say nothing: "Newsletter", "E-Mail" and "Partner" are in many languages.
+        assert_eq!(detect("Newsletter E-Mail Partner").language, None);
+        assert_eq!(detect("").language, None);
+        let d = detect("Prihláste sa na odber noviniek. Ochrana osobných údajov. Odhlásiť sa môžete kedykoľvek.");
+        assert_eq!(d.language, Some("sk"), "{d:?}");
+    }
+
+    #[test]
+    fn short_function_words_mean_what_their_language_says() {
+        let v = Vocabulary::builtin();
+        let says = |text: &str, lang: &str, c: Concept| v.concepts_in(text, Some(lang)).contains(c);
+        // Norwegian and Icelandic "nei" is no; Italian "nei" is "in the".
+        assert!(says("Nei", "nb", Concept::No) && says("Nei", "is", Concept::No));
+        assert!(!says("nei", "it", Concept::No) && !says("nei", "it", Concept::Negation));
+        // "da" is yes in Croatian, Slovenian, Romanian and Bulgarian (да); not in German or Italian.
+        for l in ["hr", "sl", "ro"] {
+            assert!(says("Da", l, Concept::Yes), "{l}");
+        }
+        assert!(says("Да", "bg", Concept::Yes));
+        assert!(!says("da", "de", Concept::Yes) && !says("da", "it", Concept::Yes));
+        // "ne" is no in Croatian, Slovenian, Lithuanian; "what" in Turkish.
+        for l in ["hr", "sl", "lt"] {
+            assert!(says("Ne", l, Concept::No), "{l}");
+        }
+        assert!(!says("ne", "tr", Concept::No) && !says("ne", "tr", Concept::Negation));
+        // "nie" is no in Polish and Slovak.
+        assert!(says("Nie", "pl", Concept::No) && says("Nie", "sk", Concept::No));
+        // "ja" is yes in Norwegian, "and" in Estonian and Finnish.
+        assert!(says("Ja", "no", Concept::Yes));
+        assert!(!says("ja", "et", Concept::Yes) && !says("ja", "fi", Concept::Yes));
+        // "no" is no in Spanish and Italian; Nynorsk "no" means now.
+        assert!(says("No", "es", Concept::No) && says("No", "it", Concept::No));
+        assert!(!says("no", "nn", Concept::No) && !says("no", "nn", Concept::Negation));
+        // Japanese and Korean options.
+        assert!(says("いいえ", "ja", Concept::No) && says("はい", "ja", Concept::Yes));
+        assert!(says("아니요", "ko", Concept::No) && says("예", "ko", Concept::Yes));
+    }
+
+    #[test]
+    fn the_known_language_reads_its_own_words() {
+        let v = Vocabulary::builtin();
+        // "оферти" is Bulgarian for offers; in Russian and Ukrainian "оферта" is a contract.
+        let label = "Искам да получавам бюлетин с новини и специални оферти";
+        let bg = v.concepts_in(label, Some("bg"));
+        assert!(bg.contains(Concept::Marketing) && !bg.contains(Concept::Terms), "{bg:?}");
+        let label = "Я приймаю умови публічної оферти";
+        let uk = v.concepts_in(label, Some("uk"));
+        assert!(uk.contains(Concept::Terms) && !uk.contains(Concept::Marketing), "{uk:?}");
+        // Words the declared language lacks are still found in the others.
+        let de = v.concepts_in("Ich möchte den Newsletter abonnieren", Some("en"));
+        assert!(de.contains(Concept::Consent), "{de:?}");
+    }
+
+    #[test]
     fn apostrophes_fold() {
         let v = vocab(&[("no", &["don't"])]);
         assert!(v.has("I don’t want", Concept::No));
@@ -553,9 +793,45 @@ mod tests {
 
     #[test]
     fn unknown_list_is_an_error() {
-        let file = VocabFile { language: "xx".into(), name: "x".into(), words: [("nope".to_string(), vec![])].into() };
+        let file = VocabFile {
+            language: "xx".into(),
+            name: "x".into(),
+            aliases: Vec::new(),
+            words: [("nope".to_string(), vec![])].into(),
+        };
         let err = Vocabulary::build(&[file]).unwrap_err();
         assert!(err.message.contains("unknown list `nope`"));
+    }
+
+    #[test]
+    fn wildcard_inside_a_pattern_is_an_error() {
+        let file = VocabFile {
+            language: "xx".into(),
+            name: "x".into(),
+            aliases: Vec::new(),
+            words: [("marketing".to_string(), vec!["cielen* reklam*".to_string()])].into(),
+        };
+        let err = Vocabulary::build(&[file]).unwrap_err();
+        assert!(err.message.contains("has a `*` inside"), "{}", err.message);
+    }
+
+    #[test]
+    fn stems_do_not_reach_into_other_languages_words() {
+        let v = Vocabulary::builtin();
+        // Polish, Czech and Slovak "reklamacja/reklamace/reklamácia" is a complaint, not an ad.
+        for (text, lang) in [
+            ("Akceptuję regulamin i zasady reklamacji", "pl"),
+            ("Souhlasím s reklamačním řádem", "cs"),
+            ("Beolvastam a reklamációs szabályzatot", "hu"),
+            ("Li o Livro de Reclamações", "pt"),
+            ("Skontaktuj się z nami", "pl"),
+        ] {
+            assert!(!v.concepts_in(text, Some(lang)).contains(Concept::Marketing), "{text}");
+        }
+        // "interes*" would have made English "interested" profiling.
+        assert!(!v.concepts_in("I am interested in your news", Some("en")).contains(Concept::Profiling));
+        // Russian "угодно" (whatever) is not the Ukrainian "угода" (agreement).
+        assert!(!v.concepts_in("Отписаться можно когда угодно", Some("ru")).contains(Concept::Terms));
     }
 
     #[test]

@@ -253,6 +253,30 @@ fn verbose_prints_document_kind_and_why() {
 }
 
 #[test]
+fn verbose_says_which_language_and_why() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        "attr.html",
+        r#"<html lang="nb-NO"><body><form><label><input type="checkbox" name="n"> Nyhetsbrev</label></form></body></html>"#,
+    );
+    write(
+        d.path(),
+        "detected.html",
+        "<form><label><input type=\"checkbox\" name=\"n\"> Chcem dostávať newsletter s novinkami a zľavami</label>\
+         <a href=\"/ochrana-osobnych-udajov\">Ochrana osobných údajov</a></form>",
+    );
+    write(d.path(), "unknown.html", "<form><input name=\"q\"></form>");
+    let (_, _, err) = stdout(bin().current_dir(d.path()).args(["check", "-v", "--no-cache", "."]));
+    assert!(
+        err.contains("attr.html: web page with forms (1 <form> element); language no (lang attribute \"nb-NO\")"),
+        "{err}"
+    );
+    assert!(err.contains("detected.html: web page with forms (1 <form> element); language sk (detected: "), "{err}");
+    assert!(err.contains("unknown.html: web page with forms (1 <form> element); language unknown ("), "{err}");
+}
+
+#[test]
 fn output_is_deterministic_across_runs() {
     let d = tempfile::tempdir().unwrap();
     for i in 0..40 {

@@ -170,7 +170,7 @@ pub fn verbose_lines(result: &RunResult) -> String {
     let mut out = String::new();
     for f in &result.files {
         let why = if f.kind.reasons.is_empty() { "no signals".to_string() } else { f.kind.reasons.join("; ") };
-        out.push_str(&format!("{}: {} ({why})\n", display_path(&f.source.path), f.kind));
+        out.push_str(&format!("{}: {} ({why}); {}\n", display_path(&f.source.path), f.kind, f.kind.language));
     }
     out
 }

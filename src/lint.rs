@@ -13,6 +13,7 @@ use crate::rules::RULES;
 use crate::source::SourceFile;
 use crate::suppress;
 use crate::template;
+use crate::trackers::Trackers;
 use crate::vocab::{VocabFile, Vocabulary};
 
 /// The result of checking one file.
@@ -27,6 +28,7 @@ pub struct FileReport {
 pub struct Linter {
     vocab: Lazy<Vocabulary>,
     esp: Lazy<EspTags>,
+    trackers: Lazy<Trackers>,
     pub config: Config,
     /// `--select`: only these rules (None: all enabled ones).
     pub select: Option<Vec<String>>,
@@ -53,6 +55,7 @@ impl Default for Linter {
         Linter {
             vocab: Lazy::Builtin(Vocabulary::builtin),
             esp: Lazy::Builtin(EspTags::builtin),
+            trackers: Lazy::Builtin(Trackers::builtin),
             config: Config::defaults(std::env::current_dir().unwrap_or_default()),
             select: None,
         }
@@ -91,12 +94,25 @@ impl Linter {
             };
             Lazy::Given(&*Box::leak(Box::new(EspTags::builtin_with(extra)?)))
         };
-        Ok(Linter { vocab, esp, config, select: None })
+        let trackers = if config.tracking_hosts.is_empty() {
+            Lazy::Builtin(Trackers::builtin)
+        } else {
+            Lazy::Given(&*Box::leak(Box::new(Trackers::with_extra(&config.tracking_hosts))))
+        };
+        Ok(Linter { vocab, esp, trackers, config, select: None })
     }
 
-    /// Only the named rules (for per-rule snapshots and tests).
+    /// Only the named rules, each at its own default severity whatever the profile says (for
+    /// per-rule snapshots and tests).
     pub fn with_rules(names: &[&str]) -> Linter {
-        Linter { select: Some(names.iter().map(|s| s.to_string()).collect()), ..Linter::default() }
+        let mut linter = Linter { select: Some(names.iter().map(|s| s.to_string()).collect()), ..Linter::default() };
+        let levels: Vec<_> = RULES
+            .iter()
+            .filter(|r| names.contains(&r.meta().name))
+            .map(|r| (r.meta().name, crate::config::Level::from(r.meta().severity)))
+            .collect();
+        linter.config.set_rule_levels(&levels);
+        linter
     }
 
     /// The rules and kind for a path: config, overrides, then `--select`.
@@ -120,7 +136,8 @@ impl Linter {
         let forced = directives.kind.or(settings.kind);
         let (vocab, esp) = (self.vocab.get(), self.esp.get());
         let kind = Classifier { vocab, esp }.classify(&source.path, &source.text, &doc, &templates, forced);
-        let ctx = Context::new(source, &doc, &templates, vocab, esp, &kind);
+        let mut ctx = Context::new(source, &doc, &templates, vocab, esp, &kind);
+        ctx.trackers = self.trackers.get();
         let rules: Vec<_> = RULES
             .iter()
             .filter_map(|r| settings.rules.iter().find(|(n, _)| *n == r.meta().name).map(|(_, sev)| (*r, *sev)))

@@ -57,14 +57,17 @@ impl Rule for MissingUnsubscribe {
 }
 
 fn has_unsubscribe(ctx: &Context<'_>) -> bool {
-    let text = ctx.text();
-    if ctx.esp.unsubscribe_tags(text).iter().any(|h| ctx.is_live(h.start)) {
-        return true;
-    }
-    ctx.doc.elements().any(|e| is_unsubscribe_link(ctx, e))
+    !live_unsubscribe_tags(ctx).is_empty() || ctx.doc.elements().any(|e| is_unsubscribe_link(ctx, e))
 }
 
-fn is_unsubscribe_link(ctx: &Context<'_>, e: ElementRef<'_>) -> bool {
+/// ESP unsubscribe merge tags in live markup (not in comments or scripts), as byte offsets.
+pub(super) fn live_unsubscribe_tags(ctx: &Context<'_>) -> Vec<usize> {
+    ctx.esp.unsubscribe_tags(ctx.text()).iter().map(|h| h.start).filter(|&s| ctx.is_live(s)).collect()
+}
+
+/// Is this element an unsubscribe link: by its URL, a mailto asking to unsubscribe, its text
+/// or its title, in any language?
+pub(super) fn is_unsubscribe_link(ctx: &Context<'_>, e: ElementRef<'_>) -> bool {
     if !matches!(e.value().name(), "a" | "area" | "mj-button" | "mj-navbar-link" | "mj-social-element") {
         return false;
     }

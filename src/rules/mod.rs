@@ -2,10 +2,13 @@
 //! `rules/<name>.md`. Register a rule by adding it to `RULES`.
 
 mod bundled_consent;
+mod hidden_unsubscribe;
 mod missing_privacy_link;
 mod missing_unsubscribe;
 mod pre_ticked_consent;
+mod tracking_pixel;
 mod unused_suppression;
+mod visibility;
 
 use scraper::ElementRef;
 
@@ -50,6 +53,8 @@ pub static RULES: &[&dyn Rule] = &[
     &bundled_consent::BundledConsent,
     &missing_privacy_link::MissingPrivacyLink,
     &missing_unsubscribe::MissingUnsubscribe,
+    &hidden_unsubscribe::HiddenUnsubscribe,
+    &tracking_pixel::TrackingPixel,
     &unused_suppression::UnusedSuppression,
 ];
 

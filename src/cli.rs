@@ -32,7 +32,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Check files and directories (the default command).
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule with its level under the profile(s) in force and a one-line summary.
     Rules {
         /// Output format.
@@ -159,7 +159,7 @@ struct CheckArgs {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(Command::Check(args)) => check(args),
+        Some(Command::Check(args)) => check(*args),
         None => check(cli.check),
         Some(Command::Rules { format, profile }) => list_rules(format, &profile),
         Some(Command::Profiles { name }) => list_profiles(name.as_deref()),
@@ -412,8 +412,7 @@ fn check(args: CheckArgs) -> ExitCode {
         }
     }
     let profile_names: Vec<&str> = config.profiles.iter().map(|p| p.name.as_str()).collect();
-    let config_text =
-        format!("{}\n{:?}\n{:?}\n{}", config.text, args.select, profile_names, config.root.display());
+    let config_text = format!("{}\n{:?}\n{:?}\n{}", config.text, args.select, profile_names, config.root.display());
     let mut linter = match Linter::new(config) {
         Ok(l) => l,
         Err(e) => return usage_error(format!("configuration: {e}")),

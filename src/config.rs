@@ -584,10 +584,8 @@ impl Config {
     /// override in order.
     pub fn for_file(&self, path: &Path) -> FileSettings {
         let profiles = self.effective_profiles();
-        let mut levels: Vec<(&'static str, Option<Severity>)> = RULES
-            .iter()
-            .map(|r| (r.meta().name, crate::profile::level(&profiles, r.meta()).severity()))
-            .collect();
+        let mut levels: Vec<(&'static str, Option<Severity>)> =
+            RULES.iter().map(|r| (r.meta().name, crate::profile::level(&profiles, r.meta()).severity())).collect();
         let mut set = |name: &str, level: Level| {
             if let Some(e) = levels.iter_mut().find(|(n, _)| *n == name) {
                 e.1 = level.severity();

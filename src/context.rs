@@ -74,7 +74,8 @@ impl<'a> Context<'a> {
             trackers: Trackers::builtin(),
             ids,
             labels_for,
-            sheet: std::cell::OnceCell::new() }
+            sheet: std::cell::OnceCell::new(),
+        }
     }
 
     /// The rules of the document's live `<style>` blocks (not commented out).

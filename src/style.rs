@@ -53,6 +53,9 @@ fn declarations(p: &mut Parser<'_>) -> Vec<Declaration> {
     out
 }
 
+/// How a rule's declaration ranks in the cascade: `!important`, specificity, source order.
+type Rank = (bool, (u32, u32, u32), usize);
+
 /// One style rule of a `<style>` block: a selector (one of a comma-separated list) and its
 /// declarations.
 #[derive(Debug)]
@@ -136,11 +139,9 @@ impl StyleSheet {
         property: &str,
         style_attr: Option<Range<usize>>,
     ) -> Option<(String, Origin)> {
-        let inline = el
-            .value()
-            .attr("style")
-            .and_then(|s| parse_declarations(s).into_iter().rev().find(|d| d.name == property));
-        let mut best: Option<(&Declaration, (bool, (u32, u32, u32), usize))> = None;
+        let inline =
+            el.value().attr("style").and_then(|s| parse_declarations(s).into_iter().rev().find(|d| d.name == property));
+        let mut best: Option<(&Declaration, Rank)> = None;
         for (i, rule) in self.rules.iter().enumerate() {
             let Some(d) = rule.declarations.iter().rev().find(|d| d.name == property) else { continue };
             let key = (d.important, rule.specificity, i);
@@ -203,8 +204,7 @@ impl Color {
         }
         if let Some(args) = lower.strip_prefix("rgba(").or_else(|| lower.strip_prefix("rgb(")) {
             let args = args.strip_suffix(')')?;
-            let parts: Vec<&str> =
-                args.split([',', ' ', '/']).map(str::trim).filter(|s| !s.is_empty()).collect();
+            let parts: Vec<&str> = args.split([',', ' ', '/']).map(str::trim).filter(|s| !s.is_empty()).collect();
             if parts.len() < 3 {
                 return None;
             }
@@ -221,7 +221,12 @@ impl Color {
                 },
                 None => 1.0,
             };
-            return Some(Color { r: channel(parts[0])?, g: channel(parts[1])?, b: channel(parts[2])?, a: a.clamp(0.0, 1.0) });
+            return Some(Color {
+                r: channel(parts[0])?,
+                g: channel(parts[1])?,
+                b: channel(parts[2])?,
+                a: a.clamp(0.0, 1.0),
+            });
         }
         if v.len() == 6 && v.bytes().all(|b| b.is_ascii_hexdigit()) {
             return cssparser::color::parse_hash_color(v.as_bytes()).ok().map(|(r, g, b, a)| Color { r, g, b, a });
@@ -333,9 +338,7 @@ mod tests {
 
     #[test]
     fn sheet_cascade() {
-        let html = scraper::Html::parse_document(
-            r#"<p class="f" id="x"><a class="u" style="color:red">x</a></p>"#,
-        );
+        let html = scraper::Html::parse_document(r#"<p class="f" id="x"><a class="u" style="color:red">x</a></p>"#);
         let sheet = StyleSheet::parse(
             "<!-- a { color: blue } .f .u { color: white !important } @media (max-width:600px) { a { display:none } } a:hover { display:none } -->",
         );

@@ -31,8 +31,7 @@ impl Trackers {
 
     /// The built-in trackers plus host patterns from the config.
     pub fn with_extra(extra: &[String]) -> Trackers {
-        let file: TrackerFile =
-            toml::from_str(BUILTIN).unwrap_or_else(|e| panic!("built-in rules/trackers.toml: {e}"));
+        let file: TrackerFile = toml::from_str(BUILTIN).unwrap_or_else(|e| panic!("built-in rules/trackers.toml: {e}"));
         let mut trackers = file.tracker;
         if !extra.is_empty() {
             trackers.push(Tracker {
@@ -72,7 +71,10 @@ mod tests {
     #[test]
     fn hosts_and_paths() {
         let t = Trackers::builtin();
-        assert_eq!(t.find("https://www.facebook.com/tr?id=1&ev=PageView").map(|t| t.name.as_str()), Some("Meta (Facebook) Pixel"));
+        assert_eq!(
+            t.find("https://www.facebook.com/tr?id=1&ev=PageView").map(|t| t.name.as_str()),
+            Some("Meta (Facebook) Pixel")
+        );
         assert!(t.find("https://www.facebook.com/acme").is_none());
         assert!(t.find("https://notfacebook.com/tr").is_none());
         assert!(t.find("//r.eu-west-1.awstrack.me/I0/abc").is_some());

@@ -157,7 +157,10 @@ fn every_rule_is_in_every_profile() {
         }
         for name in p.rules.keys() {
             if consentlint::rules::find(name).is_none() {
-                problems.push(format!("profile `{}` lists `{name}`, which is not a rule: remove it or fix the name", p.name));
+                problems.push(format!(
+                    "profile `{}` lists `{name}`, which is not a rule: remove it or fix the name",
+                    p.name
+                ));
             }
         }
     }

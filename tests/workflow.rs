@@ -89,7 +89,7 @@ fn bad_config_points_at_the_spot() {
     assert_eq!(code, 2);
     assert!(out.is_empty());
     assert!(err.contains("consentlint.toml:2:22"), "{err}");
-    assert!(err.contains("unknown variant `warning`, expected one of `off`, `warn`, `error`"), "{err}");
+    assert!(err.contains("unknown variant `warning`, expected one of `off`, `info`, `warn`, `error`"), "{err}");
     write(d.path(), "consentlint.toml", "[rules]\npre-ticked-consnet = \"off\"\n");
     let (code, _, err) = run(bin(d.path()).args(["check", "a.html"]));
     assert_eq!(code, 2);
@@ -375,4 +375,47 @@ fn every_format_from_the_command_line() {
             _ => {}
         }
     }
+}
+
+/// Profiles: CAN-SPAM turns opt-in consent rules off, a combination takes the strictest level,
+/// explicit `[rules]` levels win over the profile, the command line wins over the config, and an
+/// unknown profile is an error pointing at the spot in the config.
+#[test]
+fn profiles_select_rules_and_levels() {
+    let d = repo();
+    write(d.path(), "a.html", PRETICKED);
+    let check =
+        |args: &[&str]| run(bin(d.path()).args(["check", "a.html", "--no-cache", "--format", "concise"]).args(args));
+    let (code, out, _) = check(&[]);
+    assert_eq!((code, out.contains("pre-ticked-consent")), (1, true), "{out}");
+    let (code, out, _) = check(&["--profile", "can-spam"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let (code, out, _) = check(&["--profile", "can-spam,casl"]);
+    assert_eq!((code, out.contains("pre-ticked-consent")), (1, true), "{out}");
+    let (code, _, err) = check(&["--profile", "ccpa"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown profile `ccpa`") && err.contains("can-spam"), "{err}");
+
+    write(d.path(), "consentlint.toml", "profile = \"can-spam\"\n");
+    let (code, out, _) = check(&[]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let (code, _, _) = check(&["--profile", "gdpr"]);
+    assert_eq!(code, 1, "--profile wins over the config");
+    write(d.path(), "consentlint.toml", "profile = \"can-spam\"\n[rules]\npre-ticked-consent = \"warn\"\n");
+    let (code, out, _) = check(&[]);
+    assert_eq!((code, out.contains("pre-ticked-consent")), (0, true), "[rules] wins over the profile: {out}");
+
+    write(d.path(), "consentlint.toml", "profile = \"gdpr,pecr\"\n");
+    let (code, _, err) = check(&[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("consentlint.toml:1:11") && err.contains("unknown profile `pecr`"), "{err}");
+    assert!(err.contains("profiles are: gdpr, uk-pecr, can-spam, casl, strict"), "{err}");
+
+    // `consentlint rules` shows the levels under the profile in force.
+    let (code, out, _) = run(bin(d.path()).args(["rules", "--profile", "can-spam"]));
+    assert_eq!(code, 0);
+    assert!(out.lines().any(|l| l.starts_with("pre-ticked-consent") && l.contains(" off ")), "{out}");
+    write(d.path(), "consentlint.toml", "profile = \"casl\"\n");
+    let (_, out, _) = run(bin(d.path()).args(["rules"]));
+    assert!(out.starts_with("levels under profile casl"), "{out}");
 }

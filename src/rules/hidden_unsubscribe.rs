@@ -50,12 +50,15 @@ impl Rule for HiddenUnsubscribe {
                 &META,
                 span,
                 format!("unsubscribe link is hidden: {}", h.reason),
-                if on_link { "this makes the unsubscribe link invisible" } else { "this unsubscribe link cannot be seen" },
+                if on_link {
+                    "this makes the unsubscribe link invisible"
+                } else {
+                    "this unsubscribe link cannot be seen"
+                },
                 format!(
-                    "make the unsubscribe link visible and readable in every client: remove {} (and keep \
-                     its text at least 8px, in a colour that stands out from the background); an opt-out \
-                     must be offered clearly, and withdrawing consent must be as easy as giving it",
-                    h.reason
+                    "make the unsubscribe link visible and readable in every client: {}; an opt-out must be \
+                     offered clearly, and withdrawing consent must be as easy as giving it",
+                    h.fix
                 ),
             );
             if !on_link {
@@ -90,7 +93,10 @@ mod tests {
     fn hidden_links() {
         let fail = [
             (email(r#"<a href="*|UNSUB|*" style="display:none">Unsubscribe</a>"#), r#"style="display:none""#),
-            (email(r#"<div style="display:none"><a href="*|UNSUB|*">Unsubscribe</a></div>"#), r#"<a href="*|UNSUB|*">"#),
+            (
+                email(r#"<div style="display:none"><a href="*|UNSUB|*">Unsubscribe</a></div>"#),
+                r#"<a href="*|UNSUB|*">"#,
+            ),
             (email(r#"<a href="/u" style="font-size:6px">Unsubscribe</a>"#), r#"style="font-size:6px""#),
             (email(r#"<a href="/u" class="tiny">Unsubscribe</a>"#), r#"<a href="/u" class="tiny">"#),
             (email(r#"<p class="gone"><a href="/u">Unsubscribe</a></p>"#), r#"<a href="/u">"#),
@@ -114,7 +120,9 @@ mod tests {
             // One visible copy is enough (a responsive email hides the other).
             email(r#"<div style="display:none"><a href="/u">Unsubscribe</a></div><a href="/u">Unsubscribe</a>"#),
             // Hidden only on small screens: @media rules are not applied.
-            email(r#"<style>@media (max-width:480px){ .m { display:none } }</style><a class="m" href="/u">Unsubscribe</a>"#),
+            email(
+                r#"<style>@media (max-width:480px){ .m { display:none } }</style><a class="m" href="/u">Unsubscribe</a>"#,
+            ),
             // A merge tag that renders its own link.
             email(r#"<a href="/u" style="display:none">Unsubscribe</a> {% unsubscribe %}"#),
         ];

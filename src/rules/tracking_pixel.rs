@@ -6,7 +6,7 @@ use super::visibility::{origin_span, why_hidden};
 use super::{Confidence, Rule, RuleMeta, finding};
 use crate::context::Context;
 use crate::finding::{Finding, Label, Severity};
-use crate::style::px;
+use crate::style::{Origin, px};
 
 pub struct TrackingPixel;
 
@@ -61,11 +61,17 @@ impl Rule for TrackingPixel {
             let n = px(v)?;
             Some((n, ctx.attr_span(el, name).map_or_else(|| ctx.doc.anchor(el), |a| a.span.clone())))
         };
-        let tiny = match (size("width"), size("height")) {
-            (Some((w, ws)), Some((h, hs))) if w <= MAX_PIXEL && h <= MAX_PIXEL => Some((format!("{w}x{h}"), ws, hs)),
+        let (width, height) = (size("width"), size("height"));
+        let tiny = match (&width, &height) {
+            (Some((w, ws)), Some((h, hs))) if *w <= MAX_PIXEL && *h <= MAX_PIXEL => {
+                Some((format!("{w}x{h}"), ws.clone(), hs.clone()))
+            }
             _ => None,
         };
-        let hidden = if tiny.is_none() { why_hidden(ctx, el, false) } else { None };
+        // A hidden image with a real size is content hidden for some layout (a block an editor
+        // switches off, a mobile-only banner), not a pixel.
+        let sized = [&width, &height].iter().any(|d| d.as_ref().is_some_and(|(n, _)| *n > MAX_PIXEL));
+        let hidden = if tiny.is_none() && !sized { why_hidden(ctx, el, false) } else { None };
         let (message, labels) = match (tiny, hidden) {
             (Some((dims, ws, hs)), _) => {
                 let mut l = vec![Label { span: ws, message: "width".into() }];
@@ -74,10 +80,16 @@ impl Rule for TrackingPixel {
                 }
                 (format!("remote {dims} image looks like a tracking pixel"), l)
             }
-            (None, Some(h)) => (
-                format!("hidden remote image looks like a tracking pixel ({})", h.reason),
-                vec![Label { span: origin_span(ctx, h.by, &h.origin), message: format!("hidden by {}", h.reason) }],
-            ),
+            (None, Some(h)) => {
+                let at = origin_span(ctx, h.by, &h.origin);
+                let from_sheet = if matches!(h.origin, Origin::Sheet) { " from a <style> rule" } else { "" };
+                let labels = if at == ctx.doc.anchor(el) {
+                    Vec::new() // a <style> rule on the image itself: nothing else to point at
+                } else {
+                    vec![Label { span: at, message: format!("hidden by {}{from_sheet}", h.reason) }]
+                };
+                (format!("hidden remote image looks like a tracking pixel ({}{from_sheet})", h.reason), labels)
+            }
             (None, None) => return,
         };
         let mut f = finding(
@@ -103,13 +115,25 @@ mod tests {
     #[test]
     fn pixels() {
         let fail = [
-            (r#"<img src="https://t.example.com/o.gif" width="1" height="1" alt="">"#, r#"src="https://t.example.com/o.gif""#),
+            (
+                r#"<img src="https://t.example.com/o.gif" width="1" height="1" alt="">"#,
+                r#"src="https://t.example.com/o.gif""#,
+            ),
             (r#"<img src="//t.example.com/o.gif" style="width:1px;height:1px">"#, r#"src="//t.example.com/o.gif""#),
             (r#"<img src="https://t.example.com/o.gif" width="0" height="0">"#, r#"src="https://t.example.com/o.gif""#),
             (r#"<img src="https://t.example.com/o.gif" style="display:none">"#, r#"src="https://t.example.com/o.gif""#),
-            (r#"<div style="display:none"><img src="https://t.example.com/o.gif"></div>"#, r#"src="https://t.example.com/o.gif""#),
-            (r#"<img src="https://www.facebook.com/tr?id=1&amp;ev=PageView" width="600">"#, r#"src="https://www.facebook.com/tr?id=1&amp;ev=PageView""#),
-            (r#"<img src="https://mandrillapp.com/track/open.php?u=1">"#, r#"src="https://mandrillapp.com/track/open.php?u=1""#),
+            (
+                r#"<div style="display:none"><img src="https://t.example.com/o.gif"></div>"#,
+                r#"src="https://t.example.com/o.gif""#,
+            ),
+            (
+                r#"<img src="https://www.facebook.com/tr?id=1&amp;ev=PageView" width="600">"#,
+                r#"src="https://www.facebook.com/tr?id=1&amp;ev=PageView""#,
+            ),
+            (
+                r#"<img src="https://mandrillapp.com/track/open.php?u=1">"#,
+                r#"src="https://mandrillapp.com/track/open.php?u=1""#,
+            ),
         ];
         let pass = [
             r#"<img src="https://cdn.example.com/logo.png" width="120" height="40" alt="Acme">"#,
@@ -117,6 +141,8 @@ mod tests {
             r#"<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="1" height="1">"#,
             r#"<img src="https://cdn.example.com/hero.jpg" width="1">"#,
             r#"<img src="https://www.facebook.com/acme/photo.jpg" width="600">"#,
+            // Content hidden by a layout block, not a pixel.
+            r#"<div style="display:none"><img src="https://cdn.example.com/banner.jpg" width="258"></div>"#,
         ];
         check(RULE, "page.html", &fail, &pass);
     }

@@ -20,6 +20,8 @@ pub(crate) const MIN_CONTRAST: f64 = 1.5;
 pub(crate) struct Hidden<'a> {
     /// What hides it, e.g. "display:none".
     pub reason: String,
+    /// What to do about it, e.g. "remove display:none".
+    pub fix: String,
     /// The element whose style or attribute does it (the element itself or an ancestor).
     pub by: ElementRef<'a>,
     /// Where that style or attribute is.
@@ -52,7 +54,8 @@ fn chain<'a>(el: ElementRef<'a>) -> impl Iterator<Item = ElementRef<'a>> {
 /// Why `el` cannot be seen, if it cannot. `text`: also check what makes text unreadable
 /// (tiny font, colour equal to the background).
 pub(crate) fn why_hidden<'a>(ctx: &Context<'a>, el: ElementRef<'a>, text: bool) -> Option<Hidden<'a>> {
-    let hidden = |reason: String, by, origin| Some(Hidden { reason, by, origin, also: None });
+    let hidden =
+        |reason: String, by, origin| Some(Hidden { fix: format!("remove {reason}"), reason, by, origin, also: None });
     for e in chain(el) {
         if e.value().attr("hidden").is_some() {
             return hidden("the `hidden` attribute".into(), e, attr_origin(ctx, e, "hidden"));
@@ -97,7 +100,13 @@ pub(crate) fn why_hidden<'a>(ctx: &Context<'a>, el: ElementRef<'a>, text: bool) 
         && let Some(size) = px(&v)
         && size < MIN_FONT_PX
     {
-        return hidden(format!("font-size:{v} (below {MIN_FONT_PX}px)"), e, o);
+        return Some(Hidden {
+            reason: format!("font-size:{v} (below {MIN_FONT_PX}px)"),
+            fix: format!("set a font size of at least {MIN_FONT_PX}px (12px or more is usual)"),
+            by: e,
+            origin: o,
+            also: None,
+        });
     }
     let colour = |e: ElementRef<'a>| -> Option<(Color, Origin)> {
         if let Some((v, o)) = prop(ctx, e, "color") {
@@ -132,6 +141,7 @@ pub(crate) fn why_hidden<'a>(ctx: &Context<'a>, el: ElementRef<'a>, text: bool) 
     let bg_text = if bg_part.is_some() { "its background" } else { "the default white background" };
     Some(Hidden {
         reason: format!("text colour {} on {bg_text} (contrast {ratio:.2}:1, below {MIN_CONTRAST}:1)", hex(fg)),
+        fix: format!("give it a colour that stands out from {} (WCAG asks for 4.5:1 for text)", hex(bg_color)),
         by: fg_el,
         origin: fg_origin,
         also: bg_part.map(|(e, o)| (e, o, format!("background {} set here", hex(bg_color)))),

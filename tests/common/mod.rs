@@ -71,6 +71,12 @@ pub fn span_fits_rule(rule: &str, slice: &str) -> bool {
         "bundled-consent" => slice.starts_with("<input"),
         "missing-privacy-link" => slice.starts_with("<form") && slice.ends_with('>'),
         "missing-unsubscribe" => ["<body", "<mj-body", "<mjml"].iter().any(|p| slice.starts_with(p)),
+        // The link's start tag, or the style attribute (or MJML attribute) that hides it.
+        "hidden-unsubscribe" => {
+            (["<a", "<area", "<mj-"].iter().any(|p| slice.starts_with(p)) && slice.ends_with('>'))
+                || ["style=", "color=", "font-size="].iter().any(|p| slice.starts_with(p))
+        }
+        "tracking-pixel" => slice.starts_with("src="),
         // The directive, or the unknown rule name in it.
         "unused-suppression" => {
             slice.starts_with("consentlint-")

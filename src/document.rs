@@ -266,7 +266,7 @@ impl Classifier<'_> {
 }
 
 /// Body text a reader sees (no script/style/head), whitespace collapsed.
-fn visible_text(doc: &Document) -> String {
+pub(crate) fn visible_text(doc: &Document) -> String {
     let root = doc.root();
     let body = root.children().filter_map(ElementRef::wrap).find(|e| e.value().name() == "body").unwrap_or(root);
     let mut out = String::new();

@@ -116,7 +116,7 @@ impl EspTags {
 }
 
 /// Replace `\b` (not `\\b`) with the ASCII word boundary `(?-u:\b)`.
-fn ascii_boundaries(p: &str) -> String {
+pub(crate) fn ascii_boundaries(p: &str) -> String {
     let mut out = String::with_capacity(p.len() + 16);
     let mut chars = p.chars().peekable();
     while let Some(c) = chars.next() {

@@ -19,6 +19,7 @@ pub mod lint;
 pub mod profile;
 pub mod report;
 pub mod rules;
+pub mod sender;
 pub mod source;
 pub mod style;
 pub mod suppress;

@@ -53,6 +53,8 @@ concepts! {
     No => "no",
     Negation => "negation",
     NotConsent => "not_consent",
+    SenderIdentity => "sender_identity",
+    CopyrightNotice => "copyright_notice",
 }
 
 const _: () = assert!(Concept::ALL.len() <= 64);

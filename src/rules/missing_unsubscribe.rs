@@ -2,7 +2,7 @@
 
 use scraper::ElementRef;
 
-use super::{Confidence, Rule, RuleMeta, finding};
+use super::{Confidence, Rule, RuleMeta, email_anchor, email_reasons, finding};
 use crate::context::Context;
 use crate::finding::{Finding, Label, Severity};
 use crate::vocab::Concept;
@@ -30,12 +30,8 @@ impl Rule for MissingUnsubscribe {
         if has_unsubscribe(ctx) {
             return;
         }
-        let anchor = ["body", "mj-body", "mjml", "html"]
-            .iter()
-            .find_map(|name| ctx.doc.elements().find(|e| e.value().name() == *name && ctx.doc.span(*e).is_some()))
-            .or_else(|| ctx.doc.elements().find(|e| ctx.doc.span(*e).is_some()))
-            .map_or(0..0, |e| ctx.doc.anchor(e));
-        let why = ctx.kind.reasons.iter().filter(|r| !r.contains("form")).cloned().collect::<Vec<_>>().join("; ");
+        let anchor = email_anchor(ctx);
+        let why = email_reasons(ctx);
         let mut f = finding(
             &META,
             anchor,

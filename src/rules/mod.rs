@@ -4,6 +4,7 @@
 mod bundled_consent;
 mod hidden_unsubscribe;
 mod missing_privacy_link;
+mod missing_sender_identity;
 mod missing_unsubscribe;
 mod pre_ticked_consent;
 mod tracking_pixel;
@@ -54,6 +55,7 @@ pub static RULES: &[&dyn Rule] = &[
     &missing_privacy_link::MissingPrivacyLink,
     &missing_unsubscribe::MissingUnsubscribe,
     &hidden_unsubscribe::HiddenUnsubscribe,
+    &missing_sender_identity::MissingSenderIdentity,
     &tracking_pixel::TrackingPixel,
     &unused_suppression::UnusedSuppression,
 ];
@@ -81,6 +83,21 @@ pub(crate) fn finding(
         fix: None,
         fingerprint: 0,
     }
+}
+
+/// Where a finding about a whole email points: its `<body>` (or `<mj-body>`, `<mjml>`,
+/// `<html>`) start tag, else the first element written in the source.
+pub(crate) fn email_anchor(ctx: &Context<'_>) -> std::ops::Range<usize> {
+    ["body", "mj-body", "mjml", "html"]
+        .iter()
+        .find_map(|name| ctx.doc.elements().find(|e| e.value().name() == *name && ctx.doc.span(*e).is_some()))
+        .or_else(|| ctx.doc.elements().find(|e| ctx.doc.span(*e).is_some()))
+        .map_or(0..0, |e| ctx.doc.anchor(e))
+}
+
+/// Why the file was treated as a (marketing) email, for a help text.
+pub(crate) fn email_reasons(ctx: &Context<'_>) -> String {
+    ctx.kind.reasons.iter().filter(|r| !r.contains("form")).cloned().collect::<Vec<_>>().join("; ")
 }
 
 /// Input type, lowercased ("text" when absent).

@@ -55,6 +55,18 @@ concepts! {
     NotConsent => "not_consent",
     SenderIdentity => "sender_identity",
     CopyrightNotice => "copyright_notice",
+    PolicyTitle => "policy_title",
+    PolicyController => "policy_controller",
+    PolicyDpo => "policy_dpo",
+    PolicyLegalBasis => "policy_legal_basis",
+    PolicyRecipients => "policy_recipients",
+    PolicyTransfers => "policy_transfers",
+    PolicyRetention => "policy_retention",
+    PolicyRights => "policy_rights",
+    PolicyObjection => "policy_objection",
+    PolicyWithdrawal => "policy_withdrawal",
+    PolicyComplaint => "policy_complaint",
+    PolicyAutomated => "policy_automated",
 }
 
 const _: () = assert!(Concept::ALL.len() <= 64);

@@ -124,6 +124,7 @@ rules = { missing-privacy-link = "off" }
     assert_eq!(
         got,
         [
+            ("emails/plain.html".to_string(), "missing-sender-identity".to_string(), 1),
             ("emails/plain.html".to_string(), "missing-unsubscribe".to_string(), 1),
             ("templates/snippet.txt".to_string(), "pre-ticked-consent".to_string(), 2),
         ]
@@ -150,7 +151,10 @@ fn in_file_kind_marker_vocabulary_and_esp_extensions() {
     write(d.path(), "contact.html", CONTACT);
     let (_, out, _) = run(bin(d.path()).args(["check", "--format", "json", "--no-cache"]));
     let rules: Vec<String> = rules_reported(&out).into_iter().map(|(p, r, _)| format!("{p} {r}")).collect();
-    assert_eq!(rules, ["contact.html missing-privacy-link", "promo.html missing-unsubscribe"]);
+    assert_eq!(
+        rules,
+        ["contact.html missing-privacy-link", "promo.html missing-sender-identity", "promo.html missing-unsubscribe"]
+    );
     write(
         d.path(),
         "consentlint.toml",
@@ -236,7 +240,13 @@ fn stdin_with_a_filename() {
         .args(["check", "-", "--stdin-filename", "emails/welcome.html", "--format", "json"])
         .write_stdin("<body><p>Hi</p></body>"));
     assert_eq!(code, 1, "{out}");
-    assert_eq!(rules_reported(&out), [("emails/welcome.html".to_string(), "missing-unsubscribe".to_string(), 1)]);
+    assert_eq!(
+        rules_reported(&out),
+        [
+            ("emails/welcome.html".to_string(), "missing-sender-identity".to_string(), 1),
+            ("emails/welcome.html".to_string(), "missing-unsubscribe".to_string(), 1)
+        ]
+    );
     let (code, out, _) = run(bin(d.path()).args(["check", "-", "--format", "json"]).write_stdin(PRETICKED));
     assert_eq!(code, 1);
     assert_eq!(rules_reported(&out)[0].0, "<stdin>");

@@ -3,6 +3,7 @@
 
 mod bundled_consent;
 mod hidden_unsubscribe;
+mod incomplete_privacy_policy;
 mod missing_privacy_link;
 mod missing_sender_identity;
 mod missing_unsubscribe;
@@ -57,6 +58,7 @@ pub static RULES: &[&dyn Rule] = &[
     &hidden_unsubscribe::HiddenUnsubscribe,
     &missing_sender_identity::MissingSenderIdentity,
     &tracking_pixel::TrackingPixel,
+    &incomplete_privacy_policy::IncompletePrivacyPolicy,
     &unused_suppression::UnusedSuppression,
 ];
 

@@ -67,6 +67,10 @@ concepts! {
     PolicyWithdrawal => "policy_withdrawal",
     PolicyComplaint => "policy_complaint",
     PolicyAutomated => "policy_automated",
+    ColdOutreach => "cold_outreach",
+    OutreachSource => "outreach_source",
+    OutreachPurpose => "outreach_purpose",
+    OutreachObjection => "outreach_objection",
 }
 
 const _: () = assert!(Concept::ALL.len() <= 64);

@@ -4,6 +4,7 @@
 mod bundled_consent;
 mod hidden_unsubscribe;
 mod incomplete_privacy_policy;
+mod missing_data_source_notice;
 mod missing_privacy_link;
 mod missing_sender_identity;
 mod missing_unsubscribe;
@@ -57,6 +58,7 @@ pub static RULES: &[&dyn Rule] = &[
     &missing_unsubscribe::MissingUnsubscribe,
     &hidden_unsubscribe::HiddenUnsubscribe,
     &missing_sender_identity::MissingSenderIdentity,
+    &missing_data_source_notice::MissingDataSourceNotice,
     &tracking_pixel::TrackingPixel,
     &incomplete_privacy_policy::IncompletePrivacyPolicy,
     &unused_suppression::UnusedSuppression,

@@ -78,6 +78,7 @@ pub fn span_fits_rule(rule: &str, slice: &str) -> bool {
         }
         "tracking-pixel" => slice.starts_with("src="),
         "incomplete-privacy-policy" => ["<h1", "<title"].iter().any(|p| slice.starts_with(p)),
+        "missing-data-source-notice" => ["<body", "<mj-body", "<mjml", "<html"].iter().any(|p| slice.starts_with(p)),
         "missing-sender-identity" => ["<body", "<mj-body", "<mjml", "<html"].iter().any(|p| slice.starts_with(p)),
         // The directive, or the unknown rule name in it.
         "unused-suppression" => {

@@ -626,7 +626,10 @@ pub const STARTER: &str = r#"# consentlint configuration. Docs: `consentlint rul
 # missing-privacy-link = "error"
 # missing-unsubscribe = "error"
 # hidden-unsubscribe = "error"
+# missing-sender-identity = "warn"
+# missing-data-source-notice = "warn"
 # tracking-pixel = "info"
+# incomplete-privacy-policy = "warn"
 # unused-suppression = "warn"
 
 # Files larger than this are skipped with a warning (bytes, or "20MB", "512KiB").
@@ -655,7 +658,8 @@ require-reason = true
 # Extra words, per language, for the lists in rules/vocab/*.toml
 # (marketing, sharing, profiling, consent, terms, privacy, privacy_url, unsubscribe,
 # unsubscribe_url, transactional, marketing_email, personal_data, search, yes, no,
-# negation, not_consent).
+# negation, not_consent, sender_identity, copyright_notice, policy_*, cold_outreach,
+# outreach_source, outreach_purpose, outreach_objection: see rules/vocab/en.toml).
 # [vocabulary.en]
 # privacy = ["legal notice"]
 # privacy_url = ["/legal/data"]

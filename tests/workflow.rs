@@ -428,4 +428,32 @@ fn profiles_select_rules_and_levels() {
     write(d.path(), "consentlint.toml", "profile = \"casl\"\n");
     let (_, out, _) = run(bin(d.path()).args(["rules"]));
     assert!(out.starts_with("levels under profile casl"), "{out}");
+    let (_, out, _) = run(bin(d.path()).args(["rules", "--format", "json", "--profile", "gdpr,can-spam"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let level = |name: &str| v.as_array().unwrap().iter().find(|r| r["name"] == name).unwrap()["level"].clone();
+    assert_eq!(level("pre-ticked-consent"), "error");
+    assert_eq!(level("tracking-pixel"), "info");
+    // `consentlint profiles NAME`: each rule's level and its legal source.
+    let (code, out, _) = run(bin(d.path()).args(["profiles", "can-spam"]));
+    assert_eq!(code, 0);
+    assert!(
+        out.lines().any(|l| l.starts_with("missing-unsubscribe") && l.contains("error") && l.contains("7704")),
+        "{out}"
+    );
+    let (code, _, err) = run(bin(d.path()).args(["profiles", "ccpa"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown profile `ccpa`"), "{err}");
+}
+
+/// -v says when an email is cold outreach, and which phrases made it so.
+#[test]
+fn verbose_shows_cold_outreach() {
+    let d = repo();
+    write(
+        d.path(),
+        "outreach/intro.html",
+        "<p>Hi,</p><p>I came across your profile. Quick question: would you be open to a 15-minute call?</p>\n",
+    );
+    let (_, _, err) = run(bin(d.path()).args(["check", "-v", "--no-cache", "outreach/intro.html"]));
+    assert!(err.contains("marketing email (cold outreach)") && err.contains("\"Quick question\""), "{err}");
 }

@@ -53,7 +53,16 @@ impl Rule for MissingUnsubscribe {
 }
 
 fn has_unsubscribe(ctx: &Context<'_>) -> bool {
-    !live_unsubscribe_tags(ctx).is_empty() || ctx.doc.elements().any(|e| is_unsubscribe_link(ctx, e))
+    !live_unsubscribe_tags(ctx).is_empty()
+        || ctx.doc.elements().any(|e| is_unsubscribe_link(ctx, e))
+        || (ctx.kind.cold_outreach && reply_opt_out(ctx))
+}
+
+/// A one-to-one cold email may offer the way out as a reply ("if you'd rather not hear from me,
+/// just reply"): the sender's own address is the valid address ePrivacy Art. 13 asks for.
+fn reply_opt_out(ctx: &Context<'_>) -> bool {
+    let text = crate::document::visible_text(ctx.doc);
+    ctx.vocab.hits_any_language(&text).iter().any(|h| h.concept == Concept::OutreachObjection)
 }
 
 /// ESP unsubscribe merge tags in live markup (not in comments or scripts), as byte offsets.
@@ -167,6 +176,16 @@ mod tests {
         check(RULE, "email.html", &fail, &pass);
         // A web page is not an email.
         check(RULE, "page.html", &[], &["<html><body><h1>Newsletter</h1><p>20% off. Shop now!</p></body></html>"]);
+    }
+
+    #[test]
+    fn cold_outreach_may_offer_a_reply() {
+        let pitch = "<p>I came across your profile. Quick question: would you be open to a 15-minute call?</p>";
+        let reply = format!(
+            "<html><body>{pitch}<p>If you'd rather not hear from me, reply and I won't contact you again.</p></body></html>"
+        );
+        let none = format!("<html><body>{pitch}<p>Sam</p></body></html>");
+        check(RULE, "outreach/intro.html", &[(none.as_str(), "<body>")], &[reply.as_str()]);
     }
 
     #[test]

@@ -63,8 +63,8 @@ impl Rule for HiddenUnsubscribe {
             );
             if !on_link {
                 let what = match h.origin {
-                    Origin::Sheet => format!("hidden by a <style> rule: {}", h.reason),
-                    _ => format!("hidden here: {}", h.reason),
+                    Origin::Sheet => format!("a <style> rule sets {} here", h.reason),
+                    _ => format!("set here: {}", h.reason),
                 };
                 f.secondary.push(Label { span: origin_span(ctx, h.by, &h.origin), message: what });
             }

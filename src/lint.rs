@@ -105,7 +105,14 @@ impl Linter {
     /// Only the named rules, each at its own default severity whatever the profile says (for
     /// per-rule snapshots and tests).
     pub fn with_rules(names: &[&str]) -> Linter {
-        let mut linter = Linter { select: Some(names.iter().map(|s| s.to_string()).collect()), ..Linter::default() };
+        Linter { select: Some(names.iter().map(|s| s.to_string()).collect()), ..Linter::with_rule_on(names) }
+    }
+
+    /// The default profile's rules, plus the named ones at their own default severity even if
+    /// the profile turns them off (for a rule's fixtures and documented examples: a rule that is
+    /// off under `gdpr`, such as one only CAN-SPAM requires, is still tested).
+    pub fn with_rule_on(names: &[&str]) -> Linter {
+        let mut linter = Linter::default();
         let levels: Vec<_> = RULES
             .iter()
             .filter(|r| names.contains(&r.meta().name))

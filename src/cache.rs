@@ -45,6 +45,8 @@ struct CachedFinding {
 struct CachedKind {
     page: bool,
     email: Option<EmailKind>,
+    #[serde(default)]
+    cold_outreach: bool,
     reasons: Vec<String>,
 }
 
@@ -107,7 +109,12 @@ impl Cache {
                 fingerprint: f.fingerprint,
             });
         }
-        let kind = DocumentKind { page: entry.kind.page, email: entry.kind.email, reasons: entry.kind.reasons.clone() };
+        let kind = DocumentKind {
+            page: entry.kind.page,
+            email: entry.kind.email,
+            cold_outreach: entry.kind.cold_outreach,
+            reasons: entry.kind.reasons.clone(),
+        };
         self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if let Ok(mut new) = self.new.lock() {
             new.insert(name, entry.clone());
@@ -132,7 +139,12 @@ impl Cache {
                     fingerprint: f.fingerprint,
                 })
                 .collect(),
-            kind: CachedKind { page: kind.page, email: kind.email, reasons: kind.reasons.clone() },
+            kind: CachedKind {
+                page: kind.page,
+                email: kind.email,
+                cold_outreach: kind.cold_outreach,
+                reasons: kind.reasons.clone(),
+            },
         };
         if let Ok(mut new) = self.new.lock() {
             new.insert(name(path), entry);

@@ -45,6 +45,8 @@ struct CachedFinding {
 struct CachedKind {
     page: bool,
     email: Option<EmailKind>,
+    #[serde(default)]
+    cold_outreach: bool,
     reasons: Vec<String>,
     #[serde(default)]
     language: Language,
@@ -117,6 +119,7 @@ impl Cache {
         let kind = DocumentKind {
             page: entry.kind.page,
             email: entry.kind.email,
+            cold_outreach: entry.kind.cold_outreach,
             reasons: entry.kind.reasons.clone(),
             language: entry.kind.language.clone(),
         };
@@ -147,6 +150,7 @@ impl Cache {
             kind: CachedKind {
                 page: kind.page,
                 email: kind.email,
+                cold_outreach: kind.cold_outreach,
                 reasons: kind.reasons.clone(),
                 language: kind.language.clone(),
             },

@@ -33,12 +33,20 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Check files and directories (the default command).
-    Check(CheckArgs),
-    /// List every rule with a one-line summary.
+    Check(Box<CheckArgs>),
+    /// List every rule with its level under the profile(s) in force and a one-line summary.
     Rules {
         /// Output format.
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
+        /// Show levels under these profiles (default: the configuration's, else gdpr).
+        #[arg(long, value_delimiter = ',', value_name = "PROFILE")]
+        profile: Vec<String>,
+    },
+    /// List the jurisdiction profiles, or one profile's rule levels and their legal basis.
+    Profiles {
+        /// A profile's name, e.g. can-spam.
+        name: Option<String>,
     },
     /// Print a rule's full documentation.
     Rule {
@@ -53,7 +61,7 @@ enum Command {
         format: ListFormat,
     },
     /// Audit a live site (crawled) or a downloaded site / source tree, with a client report.
-    Audit(AuditArgs),
+    Audit(Box<AuditArgs>),
     /// Write a commented starter consentlint.toml in the current directory.
     Init {
         /// Overwrite an existing consentlint.toml.
@@ -96,6 +104,10 @@ struct CheckArgs {
     /// --format is given. Repeatable.
     #[arg(long, value_name = "[FORMAT=]PATH")]
     output_file: Vec<String>,
+    /// Jurisdiction profile(s): gdpr (default), uk-pecr, can-spam, casl, strict; comma-separated
+    /// profiles combine, the strictest level winning. Overrides the configuration's `profile`.
+    #[arg(long, value_delimiter = ',', value_name = "PROFILE")]
+    profile: Vec<String>,
     /// Only run these rules (comma-separated names).
     #[arg(long, value_delimiter = ',', value_name = "RULE")]
     select: Vec<String>,
@@ -220,13 +232,14 @@ struct AuditArgs {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(Command::Check(args)) => check(args),
+        Some(Command::Check(args)) => check(*args),
         None => check(cli.check),
-        Some(Command::Rules { format }) => list_rules(format),
+        Some(Command::Rules { format, profile }) => list_rules(format, &profile),
+        Some(Command::Profiles { name }) => list_profiles(name.as_deref()),
         Some(Command::Rule { name }) => show_rule(&name),
         Some(Command::Init { force }) => init(force),
         Some(Command::Esps { format }) => list_esps(format),
-        Some(Command::Audit(args)) => audit(args),
+        Some(Command::Audit(args)) => audit(*args),
     }
 }
 
@@ -246,14 +259,30 @@ fn rule_names() -> String {
     RULES.iter().map(|r| r.meta().name).collect::<Vec<_>>().join(", ")
 }
 
-fn list_rules(format: ListFormat) -> ExitCode {
+fn list_rules(format: ListFormat, profile: &[String]) -> ExitCode {
+    let profiles = if profile.is_empty() {
+        // The configuration of the current directory, if any, says which profile is in force.
+        let from_config = std::env::current_dir()
+            .ok()
+            .and_then(|d| Config::discover(&d))
+            .and_then(|p| Config::load(&p).ok())
+            .map(|c| c.effective_profiles());
+        from_config.unwrap_or_else(|| crate::profile::resolve::<&str>(&[]).unwrap_or_default())
+    } else {
+        match crate::profile::resolve(profile) {
+            Ok(p) => p,
+            Err(e) => return usage_error(format!("{e}; profiles are: {}", crate::profile::names())),
+        }
+    };
+    let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
+    let level = |m: &crate::rules::RuleMeta| crate::profile::level(&profiles, m);
     match format {
         ListFormat::Text => {
             let width = RULES.iter().map(|r| r.meta().name.len()).max().unwrap_or(0);
-            let mut s = String::new();
+            let mut s = format!("levels under profile {}\n", names.join(","));
             for r in RULES {
                 let m = r.meta();
-                s.push_str(&format!("{:width$}  {:7}  {}\n", m.name, m.severity.to_string(), m.summary));
+                s.push_str(&format!("{:width$}  {:5}  {}\n", m.name, level(m).as_str(), m.summary));
             }
             out(&s);
         }
@@ -264,12 +293,42 @@ fn list_rules(format: ListFormat) -> ExitCode {
                     let m = r.meta();
                     serde_json::json!({
                         "name": m.name, "summary": m.summary, "severity": m.severity, "confidence": m.confidence,
+                        "level": level(m).as_str(), "profile": names.join(","),
                     })
                 })
                 .collect();
             out(&format!("{}\n", serde_json::to_string_pretty(&rules).unwrap_or_default()));
         }
     }
+    ExitCode::SUCCESS
+}
+
+fn list_profiles(name: Option<&str>) -> ExitCode {
+    let mut s = String::new();
+    match name {
+        None => {
+            let width = crate::profile::builtin().iter().map(|p| p.name.len()).max().unwrap_or(0);
+            for p in crate::profile::builtin() {
+                s.push_str(&format!("{:width$}  {}\n", p.name, p.summary));
+            }
+        }
+        Some(n) => {
+            let Some(p) = crate::profile::find(n) else {
+                return usage_error(format!("unknown profile `{n}`; profiles are: {}", crate::profile::names()));
+            };
+            s.push_str(&format!("{}: {}\n\n", p.name, p.summary));
+            let width = RULES.iter().map(|r| r.meta().name.len()).max().unwrap_or(0);
+            for r in RULES {
+                let m = r.meta();
+                let (level, basis) = p.rules.get(m.name).map_or_else(
+                    || (crate::config::Level::from(m.severity), "not listed: the rule's default"),
+                    |st| (st.level, st.basis.as_str()),
+                );
+                s.push_str(&format!("{:width$}  {:5}  {basis}\n", m.name, level.as_str()));
+            }
+        }
+    }
+    out(&s);
     ExitCode::SUCCESS
 }
 
@@ -450,7 +509,15 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let config_text = format!("{}\n{:?}\n{}", config.text, args.select, config.root.display());
+    let mut config = config;
+    if !args.profile.is_empty() {
+        match crate::profile::resolve(&args.profile) {
+            Ok(p) => config.profiles = p,
+            Err(e) => return usage_error(format!("{e} in --profile; profiles are: {}", crate::profile::names())),
+        }
+    }
+    let profile_names: Vec<&str> = config.profiles.iter().map(|p| p.name.as_str()).collect();
+    let config_text = format!("{}\n{:?}\n{:?}\n{}", config.text, args.select, profile_names, config.root.display());
     let mut linter = match Linter::new(config) {
         Ok(l) => l,
         Err(e) => return usage_error(format!("configuration: {e}")),

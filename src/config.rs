@@ -43,11 +43,12 @@ use crate::vocab::Concept;
 /// File names searched for, in order, in each directory.
 pub const CONFIG_NAMES: &[&str] = &["consentlint.toml", ".consentlint.toml"];
 
-/// A rule level in the config.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+/// A rule level in the config or a profile, from least to most strict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     Off,
+    Info,
     Warn,
     Error,
 }
@@ -56,8 +57,28 @@ impl Level {
     pub fn severity(self) -> Option<Severity> {
         match self {
             Level::Off => None,
+            Level::Info => Some(Severity::Info),
             Level::Warn => Some(Severity::Warning),
             Level::Error => Some(Severity::Error),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Off => "off",
+            Level::Info => "info",
+            Level::Warn => "warn",
+            Level::Error => "error",
+        }
+    }
+}
+
+impl From<Severity> for Level {
+    fn from(s: Severity) -> Level {
+        match s {
+            Severity::Info => Level::Info,
+            Severity::Warning => Level::Warn,
+            Severity::Error => Level::Error,
         }
     }
 }
@@ -92,6 +113,10 @@ type RawVocabulary = BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, Vec<Spa
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
+    /// Jurisdiction profile(s): "gdpr", "uk-pecr", "can-spam", "casl", "strict", or several
+    /// separated by commas.
+    #[serde(default)]
+    profile: Option<Spanned<String>>,
     #[serde(default)]
     rules: BTreeMap<Spanned<String>, Spanned<Level>>,
     #[serde(default)]
@@ -108,6 +133,8 @@ struct RawConfig {
     vocabulary: RawVocabulary,
     #[serde(default)]
     esp: RawEsp,
+    #[serde(default)]
+    tracking: RawTracking,
     /// Files larger than this are skipped with a warning: bytes, or "20MB", "512KiB".
     #[serde(default)]
     max_file_size: Option<Spanned<toml::Value>>,
@@ -218,6 +245,14 @@ fn esp_entry(raw: RawEsp) -> Option<crate::esp::EspEntry> {
     (!empty).then_some(e)
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawTracking {
+    /// Extra tracking hosts (`host` or `host/path-prefix`) for tracking-pixel.
+    #[serde(default)]
+    hosts: Vec<Spanned<String>>,
+}
+
 /// A path as the user would write it: relative to the current directory when it is below it.
 fn shown(path: &Path) -> String {
     let rel = std::env::current_dir().ok().and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf));
@@ -296,6 +331,8 @@ pub struct Config {
     pub path: Option<PathBuf>,
     /// The directory globs are relative to.
     pub root: PathBuf,
+    /// The profiles in force (empty: the default profile).
+    pub profiles: Vec<&'static crate::profile::Profile>,
     rules: Vec<(&'static str, Level)>,
     include: Option<GlobSet>,
     extend_include: Option<GlobSet>,
@@ -306,6 +343,8 @@ pub struct Config {
     pub vocabulary: Vec<(String, String, Vec<String>)>,
     /// An in-house email system's merge tags (`[esp]`), added to the built-in ESPs.
     pub esp: Option<crate::esp::EspEntry>,
+    /// Extra tracking hosts for tracking-pixel (`[tracking] hosts`).
+    pub tracking_hosts: Vec<String>,
     /// Files larger than this many bytes are skipped with a warning.
     pub max_file_size: u64,
     /// Options of the rules that have any.
@@ -442,6 +481,12 @@ impl Config {
             b.build().map(Some).map_err(|e| err(pats[0].span(), format!("invalid glob: {e}"), None))
         };
 
+        let profiles = match &raw.profile {
+            None => Vec::new(),
+            Some(p) => crate::profile::resolve(&[p.get_ref()]).map_err(|e| {
+                err(p.span(), e, Some(format!("profiles are: {} (combine them with commas)", crate::profile::names())))
+            })?,
+        };
         let rules = rule_levels(&raw.rules)?;
         let include = match &raw.include {
             Some(p) if p.is_empty() => {
@@ -513,6 +558,16 @@ impl Config {
                 return Err(err(p.span(), "invalid regular expression".into(), Some(e.to_string())));
             }
         }
+        for h in &raw.tracking.hosts {
+            let v = h.get_ref();
+            if v.trim().is_empty() || v.contains("://") || v.contains(char::is_whitespace) {
+                return Err(err(
+                    h.span(),
+                    "invalid tracking host".into(),
+                    Some("a host, optionally with a path prefix, like \"open.example.com/o\"".into()),
+                ));
+            }
+        }
         let max_file_size = match &raw.max_file_size {
             None => DEFAULT_MAX_FILE_SIZE,
             Some(v) => {
@@ -576,6 +631,7 @@ impl Config {
             path: Some(path.to_path_buf()),
             max_file_size,
             root,
+            profiles,
             rules,
             include,
             extend_include,
@@ -584,6 +640,7 @@ impl Config {
             require_reason: raw.suppressions.require_reason,
             vocabulary,
             esp: esp_entry(raw.esp),
+            tracking_hosts: raw.tracking.hosts.iter().map(|s| s.get_ref().clone()).collect(),
             text: text.to_string(),
         })
     }
@@ -619,11 +676,26 @@ impl Config {
         None
     }
 
-    /// The rules and kind for one file: defaults, then `[rules]`, then each matching override
-    /// in order.
+    /// The profiles in force: the configured ones, or the default.
+    pub fn effective_profiles(&self) -> Vec<&'static crate::profile::Profile> {
+        if self.profiles.is_empty() {
+            crate::profile::resolve::<&str>(&[]).unwrap_or_default()
+        } else {
+            self.profiles.clone()
+        }
+    }
+
+    /// Set explicit levels, as `[rules]` would (they win over the profile).
+    pub fn set_rule_levels(&mut self, levels: &[(&'static str, Level)]) {
+        self.rules.extend_from_slice(levels);
+    }
+
+    /// The rules and kind for one file: the profile(s), then `[rules]`, then each matching
+    /// override in order.
     pub fn for_file(&self, path: &Path) -> FileSettings {
+        let profiles = self.effective_profiles();
         let mut levels: Vec<(&'static str, Option<Severity>)> =
-            RULES.iter().map(|r| (r.meta().name, Some(r.meta().severity))).collect();
+            RULES.iter().map(|r| (r.meta().name, crate::profile::level(&profiles, r.meta()).severity())).collect();
         let mut set = |name: &str, level: Level| {
             if let Some(e) = levels.iter_mut().find(|(n, _)| *n == name) {
                 e.1 = level.severity();
@@ -652,7 +724,12 @@ impl Config {
 pub const STARTER: &str = r#"# consentlint configuration. Docs: `consentlint rules`, `consentlint rule NAME`.
 # Paths and globs are relative to this file.
 
-# Rule levels: "off", "warn" or "error" (the default for every rule).
+# Jurisdiction profile: which rules run and how strictly. "gdpr" (the default), "uk-pecr",
+# "can-spam", "casl", or "strict" (everything on); combine with commas ("gdpr,can-spam": for
+# each rule the strictest level wins). `consentlint rules` shows the levels a profile gives.
+# profile = "gdpr"
+
+# Rule levels: "off", "info", "warn" or "error"; they win over the profile.
 [rules]
 # pre-ticked-consent = "error"
 # bundled-consent = "error"
@@ -664,6 +741,11 @@ pub const STARTER: &str = r#"# consentlint configuration. Docs: `consentlint rul
 # excessive-data = "warn"
 # insecure-form-action = "error"
 # missing-withdrawal-info = "warn"
+# hidden-unsubscribe = "error"
+# missing-sender-identity = "warn"
+# missing-data-source-notice = "warn"
+# tracking-pixel = "info"
+# incomplete-privacy-policy = "warn"
 # unused-suppression = "warn"
 
 # Files larger than this are skipped with a warning (bytes, or "20MB", "512KiB").
@@ -693,11 +775,17 @@ require-reason = true
 # (marketing, sharing, profiling, consent, terms, privacy, privacy_url, unsubscribe,
 # unsubscribe_url, transactional, marketing_email, personal_data, search, yes, no,
 # negation, not_consent, street, po_box, implied_consent, opt_out, vague_label, catch_all,
-# withdrawal, lead, email, phone, birth_date, postal_address, gender).
+# withdrawal, lead, email, phone, birth_date, postal_address, gender, sender_identity,
+# copyright_notice, policy_*, cold_outreach, outreach_source, outreach_purpose,
+# outreach_objection: see rules/vocab/en.toml).
 # [vocabulary.en]
 # privacy = ["legal notice"]
 # privacy_url = ["/legal/data"]
 # unsubscribe = ["leave this list"]
+
+# Extra tracking hosts for tracking-pixel (host, optionally with a path prefix).
+# [tracking]
+# hosts = ["open.example.com/o"]
 
 # Options of the rules that have any.
 # [rule-options.excessive-data]

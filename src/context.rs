@@ -10,7 +10,9 @@ use crate::document::DocumentKind;
 use crate::esp::EspTags;
 use crate::html::{AttrSpan, Document};
 use crate::source::SourceFile;
+use crate::style::{Origin, StyleSheet};
 use crate::template::{RegionKind, Templates, printed_code};
+use crate::trackers::Trackers;
 use crate::vocab::{Concept, ConceptSet, Vocabulary};
 
 pub struct Context<'a> {
@@ -25,8 +27,12 @@ pub struct Context<'a> {
     pub plain: bool,
     /// Options of the rules that have any (`[rule-options]` in consentlint.toml).
     pub options: &'a crate::config::RuleOptions,
+    /// Known tracking hosts (built-in; the linter sets the configured ones).
+    pub trackers: &'a Trackers,
     ids: HashMap<&'a str, ElementRef<'a>>,
     labels_for: HashMap<&'a str, Vec<ElementRef<'a>>>,
+    /// The `<style>` blocks' rules, read the first time a rule asks.
+    sheet: std::cell::OnceCell<StyleSheet>,
 }
 
 /// The text that describes a form control, gathered the way a person (and assistive
@@ -64,7 +70,40 @@ impl<'a> Context<'a> {
                 labels_for.entry(f).or_default().push(el);
             }
         }
-        Context { source, doc, templates, vocab, esp, kind, plain: false, options, ids, labels_for }
+        Context {
+            source,
+            doc,
+            templates,
+            vocab,
+            esp,
+            kind,
+            plain: false,
+            options,
+            trackers: Trackers::builtin(),
+            ids,
+            labels_for,
+            sheet: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The rules of the document's live `<style>` blocks (not commented out).
+    pub fn stylesheet(&self) -> &StyleSheet {
+        self.sheet.get_or_init(|| {
+            let mut sheet = StyleSheet::default();
+            for el in self.doc.elements().filter(|e| e.value().name() == "style") {
+                if self.doc.span(el).is_some_and(|s| self.is_live(s.span.start)) {
+                    sheet.add(&el.text().collect::<String>());
+                }
+            }
+            sheet
+        })
+    }
+
+    /// The cascaded value of a CSS property on the element itself (inline style, then the
+    /// `<style>` blocks), with where it came from.
+    pub fn style(&self, el: ElementRef<'_>, property: &str) -> Option<(String, Origin)> {
+        let attr = self.attr_span(el, "style").map(|a| a.span.clone());
+        self.stylesheet().value(el, property, attr)
     }
 
     pub fn text(&self) -> &'a str {

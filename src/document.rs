@@ -26,6 +26,10 @@ pub struct DocumentKind {
     /// Has forms or controls that collect data.
     pub page: bool,
     pub email: Option<EmailKind>,
+    /// A cold B2B outreach email: first-person sales copy to someone who never signed up
+    /// ("I came across your profile", "quick question", a meeting request), not a newsletter
+    /// sent through a list with an unsubscribe centre. Such an email is also marketing.
+    pub cold_outreach: bool,
     /// Why, one short phrase per signal.
     pub reasons: Vec<String>,
     /// The language the document is written in and how that was decided.
@@ -60,6 +64,7 @@ impl DocumentKind {
 impl fmt::Display for DocumentKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let email = match self.email {
+            Some(EmailKind::Marketing) if self.cold_outreach => Some("marketing email (cold outreach)"),
             Some(EmailKind::Marketing) => Some("marketing email"),
             Some(EmailKind::Transactional) => Some("transactional email"),
             Some(EmailKind::Unknown) => Some("email (purpose unclear)"),
@@ -78,8 +83,14 @@ impl fmt::Display for DocumentKind {
 /// `newsletter/` directory is as often a web app's sign-up pages as its emails.
 const EMAIL_DIRS: &[&str] = &[
     "email", "emails", "mail", "mails", "mailer", "mailers", "mailing", "mailings", "email-templates",
-    "email_templates", "mail-templates", "mail_templates", "mjml", "campaigns",
+    "email_templates", "mail-templates", "mail_templates", "mjml", "campaigns", "outreach", "cold-email",
+    "cold-emails", "prospecting",
 ];
+/// Distinct cold-outreach phrases that make an email cold outreach.
+const COLD_OUTREACH_MIN: usize = 2;
+/// Files larger than this are not read for outreach wording unless other signals say email
+/// (outreach templates are short; this keeps large web pages cheap).
+const OUTREACH_SCAN_LIMIT: usize = 64 * 1024;
 const WEAK_EMAIL_DIRS: &[&str] = &["newsletter", "newsletters", "notifications"];
 /// Words (prefixes of path words) that say what an email is for.
 const MARKETING_PATH: &[&str] = &[
@@ -210,6 +221,17 @@ impl Classifier<'_> {
             email_score += 1;
             kind.reasons.push(format!("{layout_tables} layout tables"));
         }
+        // Cold outreach wording is itself a sign of an email (a sales template is often a bare
+        // file of paragraphs with no other email markup).
+        let mut outreach_words: Vec<String> = Vec::new();
+        if forms == 0 && (email_score > 0 || text.len() <= OUTREACH_SCAN_LIMIT) {
+            let hits = body_hits.get_or_insert_with(|| self.vocab.hits_any_language(&body_text));
+            outreach_words = distinct_words(&body_text, hits, Concept::ColdOutreach);
+            if outreach_words.len() >= COLD_OUTREACH_MIN && email_score < 2 {
+                email_score += 2;
+                kind.reasons.push("written like an email to a prospect".into());
+            }
+        }
         match forced {
             Some(KindOverride::Page) => {
                 kind.page = true;
@@ -238,20 +260,18 @@ impl Classifier<'_> {
 
         // ---- marketing or transactional ----
         let hits = body_hits.unwrap_or_else(|| self.vocab.hits_any_language(&body_text));
-        // Distinct words per concept, case-insensitively, in order of appearance.
-        let count = |c: Concept| {
-            let mut seen = std::collections::HashSet::new();
-            let mut words: Vec<&str> = Vec::new();
-            for h in hits.iter().filter(|h| h.concept == c) {
-                let w = &body_text[h.start..h.end];
-                if seen.insert(w.to_lowercase()) {
-                    words.push(w);
-                }
-            }
-            words
-        };
-        let mkt_words = count(Concept::MarketingEmail);
-        let trans_words = count(Concept::Transactional);
+        let mkt_words = distinct_words(&body_text, &hits, Concept::MarketingEmail);
+        let trans_words = distinct_words(&body_text, &hits, Concept::Transactional);
+        if outreach_words.is_empty() {
+            outreach_words = distinct_words(&body_text, &hits, Concept::ColdOutreach);
+        }
+        // Cold outreach: sales wording to one person, not a list mailing with an unsubscribe
+        // centre (an ESP unsubscribe tag means a list).
+        let list_mailing = self.esp.unsubscribe_tags(text).iter().any(|h| is_live(h.start));
+        if outreach_words.len() >= COLD_OUTREACH_MIN && !list_mailing {
+            kind.cold_outreach = true;
+            kind.reasons.push(format!("cold outreach wording: {}", quote_list(&outreach_words)));
+        }
         // Transactional phrases are specific ("reset your password"); marketing words are
         // generic ("sale"), so a single one is not enough to call an email marketing.
         let mut marketing = mkt_words.len() as i32;
@@ -278,6 +298,10 @@ impl Classifier<'_> {
         if let Some(esp) = marketing_esp {
             marketing += 2;
             kind.reasons.push(format!("{esp} is a marketing ESP"));
+        }
+        if kind.cold_outreach {
+            // Unsolicited sales email is direct marketing.
+            marketing += 2;
         }
         kind.email = Some(if transactional > 0 && transactional >= marketing {
             EmailKind::Transactional
@@ -428,12 +452,26 @@ pub(crate) fn visible_text(doc: &Document) -> String {
     crate::context::collapse(std::iter::once(out.as_str()))
 }
 
+/// Distinct words of one concept among `hits` (ranges into `text`), case-insensitively, in
+/// order of appearance.
+fn distinct_words(text: &str, hits: &[crate::vocab::Hit], c: Concept) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    let mut words = Vec::new();
+    for h in hits.iter().filter(|h| h.concept == c) {
+        let w = &text[h.start..h.end];
+        if seen.insert(w.to_lowercase()) {
+            words.push(w.to_string());
+        }
+    }
+    words
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn quote_list(words: &[&str]) -> String {
-    let shown: Vec<String> = words.iter().take(4).map(|w| format!("{w:?}")).collect();
+fn quote_list<S: AsRef<str>>(words: &[S]) -> String {
+    let shown: Vec<String> = words.iter().take(4).map(|w| format!("{:?}", w.as_ref())).collect();
     let more = if words.len() > 4 { format!(" and {} more", words.len() - 4) } else { String::new() };
     format!("{}{more}", shown.join(", "))
 }

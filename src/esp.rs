@@ -184,7 +184,7 @@ fn set_of(patterns: &[String]) -> Result<meta::Regex, String> {
 }
 
 /// Replace `\b` (not `\\b`) with the ASCII word boundary `(?-u:\b)`.
-fn ascii_boundaries(p: &str) -> String {
+pub(crate) fn ascii_boundaries(p: &str) -> String {
     let mut out = String::with_capacity(p.len() + 16);
     let mut chars = p.chars().peekable();
     while let Some(c) = chars.next() {

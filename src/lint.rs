@@ -14,6 +14,7 @@ use crate::rules::{RULES, Rule};
 use crate::source::SourceFile;
 use crate::suppress;
 use crate::template;
+use crate::trackers::Trackers;
 use crate::vocab::{VocabFile, Vocabulary};
 
 /// The result of checking one file.
@@ -28,6 +29,7 @@ pub struct FileReport {
 pub struct Linter {
     vocab: Lazy<Vocabulary>,
     esp: Lazy<EspTags>,
+    trackers: Lazy<Trackers>,
     pub config: Config,
     /// `--select`: only these rules (None: all enabled ones).
     pub select: Option<Vec<String>>,
@@ -54,6 +56,7 @@ impl Default for Linter {
         Linter {
             vocab: Lazy::Builtin(Vocabulary::builtin),
             esp: Lazy::Builtin(EspTags::builtin),
+            trackers: Lazy::Builtin(Trackers::builtin),
             config: Config::defaults(std::env::current_dir().unwrap_or_default()),
             select: None,
         }
@@ -85,12 +88,32 @@ impl Linter {
             None => Lazy::Builtin(EspTags::builtin),
             Some(extra) => Lazy::Given(&*Box::leak(Box::new(EspTags::builtin_with(extra.clone())?))),
         };
-        Ok(Linter { vocab, esp, config, select: None })
+        let trackers = if config.tracking_hosts.is_empty() {
+            Lazy::Builtin(Trackers::builtin)
+        } else {
+            Lazy::Given(&*Box::leak(Box::new(Trackers::with_extra(&config.tracking_hosts))))
+        };
+        Ok(Linter { vocab, esp, trackers, config, select: None })
     }
 
-    /// Only the named rules (for per-rule snapshots and tests).
+    /// Only the named rules, each at its own default severity whatever the profile says (for
+    /// per-rule snapshots and tests).
     pub fn with_rules(names: &[&str]) -> Linter {
-        Linter { select: Some(names.iter().map(|s| s.to_string()).collect()), ..Linter::default() }
+        Linter { select: Some(names.iter().map(|s| s.to_string()).collect()), ..Linter::with_rule_on(names) }
+    }
+
+    /// The default profile's rules, plus the named ones at their own default severity even if
+    /// the profile turns them off (for a rule's fixtures and documented examples: a rule that is
+    /// off under `gdpr`, such as one only CAN-SPAM requires, is still tested).
+    pub fn with_rule_on(names: &[&str]) -> Linter {
+        let mut linter = Linter::default();
+        let levels: Vec<_> = RULES
+            .iter()
+            .filter(|r| names.contains(&r.meta().name))
+            .map(|r| (r.meta().name, crate::config::Level::from(r.meta().severity)))
+            .collect();
+        linter.config.set_rule_levels(&levels);
+        linter
     }
 
     /// The rules and kind for a path: config, overrides, then `--select`.
@@ -168,6 +191,7 @@ impl Linter {
         };
         let mut ctx = Context::new(source, &doc, &templates, vocab, esp, &kind, &self.config.rule_options);
         ctx.plain = plain;
+        ctx.trackers = self.trackers.get();
         let rules = self.rules(settings);
         let mut findings = Vec::new();
         for el in doc.elements() {
@@ -307,7 +331,7 @@ mod tests {
     fn message_spans_point_into_the_file() {
         let mut bytes = b"From: a@shop.example\nSubject: Sommer-Sale 20% Rabatt\nList-Unsubscribe: <mailto:u@shop.example>\nContent-Type: multipart/alternative; boundary=b\n\n--b\nContent-Type: text/plain; charset=iso-8859-1\nContent-Transfer-Encoding: 8bit\n\nGr".to_vec();
         bytes.extend_from_slice(b"\xfc\xdfe! Unser Newsletter: 20% Rabatt auf alles. Jetzt einkaufen!\n--b\nContent-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n<html><body style=3D\"x\"><p>Unser Newsletter: 20% Rabatt auf alles. Jetzt =\neinkaufen!</p></body></html>\n--b--\n");
-        let linter = Linter::default();
+        let linter = Linter::with_rule_on(&["missing-postal-address"]);
         let (source, report) = lint(&linter, "emails/sommer.eml", &bytes);
         assert!(report.kind.is_marketing_email(), "{:?}", report.kind);
         let at = |rule: &str| -> Vec<Vec<u8>> {
@@ -349,14 +373,21 @@ mod tests {
     fn config_esp_categories() {
         let config = Config::parse(
             Path::new("consentlint.toml"),
-            "[esp]\nname = \"Acme CRM\"\nmarketing = true\nunsubscribe = ['\\{\\{\\s*optout\\s*\\}\\}']\naddress = ['\\{\\{\\s*acme\\.postal\\s*\\}\\}']\nmarkers = ['\\{\\{\\s*acme\\.[a-z]+\\s*\\}\\}']\n",
+            "[rules]\nmissing-postal-address = \"error\"\n[esp]\nname = \"Acme CRM\"\nmarketing = true\nunsubscribe = ['\\{\\{\\s*optout\\s*\\}\\}']\naddress = ['\\{\\{\\s*acme\\.postal\\s*\\}\\}']\nmarkers = ['\\{\\{\\s*acme\\.[a-z]+\\s*\\}\\}']\n",
         )
         .unwrap();
         let linter = Linter::new(config).unwrap();
         let text = "<html><body><p>{{ acme.first }}, 20% off this week. Shop now!</p><a href=\"{{optout}}\">x</a><p>{{ acme.postal }}</p></body></html>";
         let (_, report) = lint(&linter, "templates/promo.html", text.as_bytes());
         assert!(report.kind.is_marketing_email(), "{:?}", report.kind);
-        assert!(report.findings.is_empty(), "{:?}", report.findings);
+        // The tags count as the unsubscribe link and the postal address (a sender name is
+        // another rule's business).
+        let about_tags: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| matches!(f.rule, "missing-unsubscribe" | "missing-postal-address"))
+            .collect();
+        assert!(about_tags.is_empty(), "{about_tags:?}");
         let (_, report) = lint(&Linter::default(), "templates/promo.html", text.as_bytes());
         assert!(!report.kind.is_marketing_email());
     }

@@ -424,7 +424,8 @@ mod tests {
 
     #[test]
     fn kind_marker() {
+        // Forced to a marketing email, so the marketing-email rules apply.
         let src = "<!-- consentlint-kind marketing-email --><html><body><p>Hello</p></body></html>";
-        assert_eq!(rules_at(src), [(1, "missing-postal-address".to_string()), (1, "missing-unsubscribe".to_string())]);
+        assert_eq!(rules_at(src), [(1, "missing-sender-identity".to_string()), (1, "missing-unsubscribe".to_string())]);
     }
 }

@@ -77,9 +77,10 @@ fn examples(doc: &str, heading: &str) -> Vec<(&'static str, String)> {
 
 #[test]
 fn doc_examples_behave_as_documented() {
-    let linter = Linter::default();
     for r in RULES {
         let m = r.meta();
+        // On even if the default profile turns it off.
+        let linter = Linter::with_rule_on(&[m.name]);
         let fail = examples(m.docs, "## Examples that fail");
         let pass = examples(m.docs, "## Examples that pass");
         assert!(fail.len() >= 2, "{}: needs failing examples", m.name);
@@ -142,4 +143,52 @@ fn no_orphan_fixture_directories() {
         let rule = f.components().nth(1).unwrap().as_os_str().to_string_lossy().to_string();
         assert!(names.contains(rule.as_str()), "{} is not under a rule's directory", f.display());
     }
+}
+
+/// Every rule has an explicit setting, with its legal basis, in every profile; no profile names
+/// a rule that does not exist; `strict` has every rule on at the strictest level of any profile.
+#[test]
+fn every_rule_is_in_every_profile() {
+    use consentlint::config::Level;
+    let profiles = consentlint::profile::builtin();
+    let mut problems = Vec::new();
+    for p in profiles {
+        for r in RULES {
+            let name = r.meta().name;
+            match p.rules.get(name) {
+                None => problems.push(format!(
+                    "profile `{}` does not list `{name}`: add under [{}.rules] in rules/profiles.toml:\n    \
+                     {name} = {{ level = \"off|info|warn|error\", basis = \"the legal source of this setting\" }}\n  \
+                     and the same line, with its level and source, to the README's profile table",
+                    p.name, p.name
+                )),
+                Some(s) if s.basis.trim().is_empty() => {
+                    problems.push(format!("profile `{}`: `{name}` has an empty basis", p.name));
+                }
+                Some(_) => {}
+            }
+        }
+        for name in p.rules.keys() {
+            if consentlint::rules::find(name).is_none() {
+                problems.push(format!(
+                    "profile `{}` lists `{name}`, which is not a rule: remove it or fix the name",
+                    p.name
+                ));
+            }
+        }
+    }
+    let strict = consentlint::profile::find("strict").expect("a strict profile");
+    for r in RULES {
+        let name = r.meta().name;
+        let Some(s) = strict.level(name) else { continue };
+        let max = profiles.iter().filter_map(|p| p.level(name)).max().unwrap_or(Level::Off);
+        if s == Level::Off || s < max {
+            problems.push(format!(
+                "profile `strict` gives `{name}` level {}, but it must be on and at least {} (the strictest of the others)",
+                s.as_str(),
+                max.as_str()
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "rules/profiles.toml:\n  {}", problems.join("\n  "));
 }

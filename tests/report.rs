@@ -261,7 +261,11 @@ fn sarif_format() {
         assert_eq!(d["id"], meta.name);
         assert_eq!(d["shortDescription"]["text"], meta.summary);
         assert_eq!(d["help"]["markdown"], meta.docs.trim());
-        assert_eq!(d["defaultConfiguration"]["level"], meta.severity.to_string());
+        let level = match meta.severity {
+            Severity::Info => "note".to_string(),
+            s => s.to_string(),
+        };
+        assert_eq!(d["defaultConfiguration"]["level"], level);
         let refs = consentlint::legal::Legal::builtin().for_rule(meta.name);
         if let Some(first) = refs.first() {
             assert_eq!(d["helpUri"], first.url.as_str());
@@ -276,7 +280,7 @@ fn sarif_format() {
     for res in results {
         let idx = res["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[idx]["id"], res["ruleId"]);
-        assert!(["error", "warning"].contains(&res["level"].as_str().unwrap()));
+        assert!(["error", "warning", "note"].contains(&res["level"].as_str().unwrap()));
         let pl = &res["locations"][0]["physicalLocation"];
         assert_eq!(pl["artifactLocation"]["uriBaseId"], "%SRCROOT%");
         let uri = pl["artifactLocation"]["uri"].as_str().unwrap();
@@ -402,7 +406,11 @@ fn github_format() {
     let json: Value = serde_json::from_str(&json::render(&r)).unwrap();
     for (line, d) in text.lines().zip(json["diagnostics"].as_array().unwrap()) {
         let (command, props, data) = parse_workflow_command(line);
-        assert_eq!(command, d["severity"].as_str().unwrap());
+        let want = match d["severity"].as_str().unwrap() {
+            "info" => "notice",
+            s => s,
+        };
+        assert_eq!(command, want);
         assert_eq!(prop(&props, "file"), d["path"].as_str());
         assert_eq!(prop(&props, "line"), Some(d["line"].to_string().as_str()));
         assert_eq!(prop(&props, "col"), Some(d["column"].to_string().as_str()));
@@ -830,7 +838,10 @@ fn junit_format() {
     let suites: Vec<_> = root.children().filter(|c| c.has_tag_name("testsuite")).collect();
     assert_eq!(suites.len(), r.files.len() + r.errors.len());
     let failures = doc.descendants().filter(|n| n.has_tag_name("failure")).count();
-    assert_eq!(failures, findings_count(&r));
+    let infos = r.count(Severity::Info);
+    assert!(infos > 0, "the shared set has an info finding");
+    assert_eq!(failures, findings_count(&r) - infos, "info findings are not failures");
+    assert_eq!(doc.descendants().filter(|n| n.has_tag_name("system-out")).count(), infos);
     assert_eq!(root.attribute("failures"), Some(failures.to_string().as_str()));
     assert_eq!(doc.descendants().filter(|n| n.has_tag_name("error")).count(), r.errors.len());
     for s in &suites {
@@ -957,7 +968,7 @@ fn markdown_format() {
         assert_eq!(row[3], d["message"].as_str().unwrap());
     }
     let counted: usize =
-        tables[1][1..].iter().map(|row| row[1].parse::<usize>().unwrap() + row[2].parse::<usize>().unwrap()).sum();
+        tables[1][1..].iter().map(|row| row[1..=3].iter().map(|c| c.parse::<usize>().unwrap()).sum::<usize>()).sum();
     assert_eq!(counted, findings_count(&r));
     assert!(text.contains("### Files that could not be checked"));
     insta::assert_snapshot!(text);

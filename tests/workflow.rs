@@ -88,7 +88,7 @@ fn bad_config_points_at_the_spot() {
     assert_eq!(code, 2);
     assert!(out.is_empty());
     assert!(err.contains("consentlint.toml:2:22"), "{err}");
-    assert!(err.contains("unknown variant `warning`, expected one of `off`, `warn`, `error`"), "{err}");
+    assert!(err.contains("unknown variant `warning`, expected one of `off`, `info`, `warn`, `error`"), "{err}");
     write(d.path(), "consentlint.toml", "[rules]\npre-ticked-consnet = \"off\"\n");
     let (code, _, err) = run(bin(d.path()).args(["check", "a.html"]));
     assert_eq!(code, 2);
@@ -123,7 +123,7 @@ rules = { missing-privacy-link = "off" }
     assert_eq!(
         got,
         [
-            ("emails/plain.html".to_string(), "missing-postal-address".to_string(), 1),
+            ("emails/plain.html".to_string(), "missing-sender-identity".to_string(), 1),
             ("emails/plain.html".to_string(), "missing-unsubscribe".to_string(), 1),
             ("templates/snippet.txt".to_string(), "pre-ticked-consent".to_string(), 2),
         ]
@@ -152,7 +152,7 @@ fn in_file_kind_marker_vocabulary_and_esp_extensions() {
     let rules: Vec<String> = rules_reported(&out).into_iter().map(|(p, r, _)| format!("{p} {r}")).collect();
     assert_eq!(
         rules,
-        ["contact.html missing-privacy-link", "promo.html missing-postal-address", "promo.html missing-unsubscribe"]
+        ["contact.html missing-privacy-link", "promo.html missing-sender-identity", "promo.html missing-unsubscribe"]
     );
     write(
         d.path(),
@@ -242,7 +242,7 @@ fn stdin_with_a_filename() {
     assert_eq!(
         rules_reported(&out),
         [
-            ("emails/welcome.html".to_string(), "missing-postal-address".to_string(), 1),
+            ("emails/welcome.html".to_string(), "missing-sender-identity".to_string(), 1),
             ("emails/welcome.html".to_string(), "missing-unsubscribe".to_string(), 1)
         ]
     );
@@ -384,4 +384,75 @@ fn every_format_from_the_command_line() {
             _ => {}
         }
     }
+}
+
+/// Profiles: CAN-SPAM turns opt-in consent rules off, a combination takes the strictest level,
+/// explicit `[rules]` levels win over the profile, the command line wins over the config, and an
+/// unknown profile is an error pointing at the spot in the config.
+#[test]
+fn profiles_select_rules_and_levels() {
+    let d = repo();
+    write(d.path(), "a.html", PRETICKED);
+    let check =
+        |args: &[&str]| run(bin(d.path()).args(["check", "a.html", "--no-cache", "--format", "concise"]).args(args));
+    let (code, out, _) = check(&[]);
+    assert_eq!((code, out.contains("pre-ticked-consent")), (1, true), "{out}");
+    let (code, out, _) = check(&["--profile", "can-spam"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let (code, out, _) = check(&["--profile", "can-spam,casl"]);
+    assert_eq!((code, out.contains("pre-ticked-consent")), (1, true), "{out}");
+    let (code, _, err) = check(&["--profile", "ccpa"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown profile `ccpa`") && err.contains("can-spam"), "{err}");
+
+    write(d.path(), "consentlint.toml", "profile = \"can-spam\"\n");
+    let (code, out, _) = check(&[]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let (code, _, _) = check(&["--profile", "gdpr"]);
+    assert_eq!(code, 1, "--profile wins over the config");
+    write(d.path(), "consentlint.toml", "profile = \"can-spam\"\n[rules]\npre-ticked-consent = \"warn\"\n");
+    let (code, out, _) = check(&[]);
+    assert_eq!((code, out.contains("pre-ticked-consent")), (0, true), "[rules] wins over the profile: {out}");
+
+    write(d.path(), "consentlint.toml", "profile = \"gdpr,pecr\"\n");
+    let (code, _, err) = check(&[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("consentlint.toml:1:11") && err.contains("unknown profile `pecr`"), "{err}");
+    assert!(err.contains("profiles are: gdpr, uk-pecr, can-spam, casl, strict"), "{err}");
+
+    // `consentlint rules` shows the levels under the profile in force.
+    let (code, out, _) = run(bin(d.path()).args(["rules", "--profile", "can-spam"]));
+    assert_eq!(code, 0);
+    assert!(out.lines().any(|l| l.starts_with("pre-ticked-consent") && l.contains(" off ")), "{out}");
+    write(d.path(), "consentlint.toml", "profile = \"casl\"\n");
+    let (_, out, _) = run(bin(d.path()).args(["rules"]));
+    assert!(out.starts_with("levels under profile casl"), "{out}");
+    let (_, out, _) = run(bin(d.path()).args(["rules", "--format", "json", "--profile", "gdpr,can-spam"]));
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let level = |name: &str| v.as_array().unwrap().iter().find(|r| r["name"] == name).unwrap()["level"].clone();
+    assert_eq!(level("pre-ticked-consent"), "error");
+    assert_eq!(level("tracking-pixel"), "info");
+    // `consentlint profiles NAME`: each rule's level and its legal source.
+    let (code, out, _) = run(bin(d.path()).args(["profiles", "can-spam"]));
+    assert_eq!(code, 0);
+    assert!(
+        out.lines().any(|l| l.starts_with("missing-unsubscribe") && l.contains("error") && l.contains("7704")),
+        "{out}"
+    );
+    let (code, _, err) = run(bin(d.path()).args(["profiles", "ccpa"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("unknown profile `ccpa`"), "{err}");
+}
+
+/// -v says when an email is cold outreach, and which phrases made it so.
+#[test]
+fn verbose_shows_cold_outreach() {
+    let d = repo();
+    write(
+        d.path(),
+        "outreach/intro.html",
+        "<p>Hi,</p><p>I came across your profile. Quick question: would you be open to a 15-minute call?</p>\n",
+    );
+    let (_, _, err) = run(bin(d.path()).args(["check", "-v", "--no-cache", "outreach/intro.html"]));
+    assert!(err.contains("marketing email (cold outreach)") && err.contains("\"Quick question\""), "{err}");
 }

@@ -11,7 +11,7 @@
 //!
 //! - `version="4.3"` is the Checkstyle report format version that ESLint and others write.
 //! - Every checked file gets a `<file>` element, also without findings, so consumers know it
-//!   was checked; severities are `error` and `warning` as in consentlint.
+//!   was checked; severities are `error`, `warning` and `info` as in consentlint.
 //! - A file that could not be read gets one `<error>` without a line or column, severity
 //!   `error`, source `consentlint.unreadable-file`.
 

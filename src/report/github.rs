@@ -5,7 +5,7 @@
 //! ::error file=PATH,line=L,col=C,endLine=EL,endColumn=EC,title=RULE::MESSAGE%0Ahelp: HELP
 //! ```
 //!
-//! - `warning` instead of `error` for findings of severity warning.
+//! - `warning` instead of `error` for findings of severity warning, `notice` for info.
 //! - `endColumn` is exclusive (just past the span), as in every consentlint format.
 //! - GitHub accepts columns only when the annotation starts and ends on the same line, so a
 //!   span over several lines gives `line` and `endLine` without `col`/`endColumn`.
@@ -38,6 +38,7 @@ pub fn render(result: &RunResult) -> String {
             let command = match f.severity {
                 Severity::Error => "error",
                 Severity::Warning => "warning",
+                Severity::Info => "notice",
             };
             out.push_str(&workflow_command(command, &props, &format!("{}\nhelp: {}", f.message, f.help)));
         }

@@ -8,7 +8,7 @@
 //!
 //! - `description` is `RULE: message`: GitLab's merge request widget shows the description, not
 //!   the check name, and the rule name is what `consentlint rule NAME` explains.
-//! - `severity`: error → `major`, warning → `minor` (GitLab's five levels are info, minor,
+//! - `severity`: error → `major`, warning → `minor`, info → `info` (GitLab's five levels are info, minor,
 //!   major, critical, blocker; `major` is what ESLint's and Stylelint's GitLab formatters use
 //!   for errors, and it leaves `critical`/`blocker` for problems that break a build or a site).
 //! - `fingerprint` is `finding::file_fingerprints` (rule, normalised offending tag, path and
@@ -59,6 +59,7 @@ pub fn render(result: &RunResult) -> String {
                 severity: match f.severity {
                     Severity::Error => "major",
                     Severity::Warning => "minor",
+                    Severity::Info => "info",
                 },
                 location: Location { path: path.clone(), lines: Lines { begin: loc.start.line, end: loc.end.line } },
             });

@@ -86,6 +86,7 @@ struct Summary {
     files_checked: usize,
     errors: usize,
     warnings: usize,
+    infos: usize,
     files_with_errors: usize,
     unreadable_files: usize,
 }
@@ -108,6 +109,7 @@ pub fn render(result: &RunResult) -> String {
             files_checked: result.files.len(),
             errors: result.count(Severity::Error),
             warnings: result.count(Severity::Warning),
+            infos: result.count(Severity::Info),
             files_with_errors: result
                 .files
                 .iter()

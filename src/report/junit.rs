@@ -5,7 +5,8 @@
 //! - Each finding is a `<testcase>` named `RULE at PATH:LINE:COL` (class name: the path) with a
 //!   `<failure message="MESSAGE" type="RULE">` whose text reads like a compiler message:
 //!   `error[RULE]: message`, then `at PATH:L:C: label`, a `see` line per secondary label, and
-//!   `help:`. Warnings are failures too (JUnit has no severity; the text starts with it).
+//!   `help:`. Warnings are failures too (JUnit has no severity; the text starts with it). Info
+//!   findings are passing test cases whose `<system-out>` holds the same text.
 //! - A file without findings has one passing `<testcase>` named after the file, so every
 //!   checked file shows up as a passed test (as ESLint's JUnit formatter does).
 //! - A file that could not be read is a suite with one `<testcase>` holding an `<error>`.
@@ -13,6 +14,7 @@
 
 use super::text::xml_escape;
 use super::{RunResult, display_path, locate};
+use crate::finding::Severity;
 
 struct Suite {
     name: String,
@@ -44,6 +46,15 @@ pub fn render(result: &RunResult) -> String {
                 body.push_str(&format!("\n  see {path}:{}:{}: {}", at.line, at.column, l.message));
             }
             body.push_str(&format!("\n  help: {}", f.help));
+            if f.severity == Severity::Info {
+                // Worth knowing, not a failure: a passing test case that says it.
+                cases.push_str(&format!(
+                    "    <testcase name=\"{}\" classname=\"{p}\" time=\"0\">\n      <system-out>{}</system-out>\n    </testcase>\n",
+                    xml_escape(&name),
+                    xml_escape(&body),
+                ));
+                continue;
+            }
             cases.push_str(&format!(
                 "    <testcase name=\"{}\" classname=\"{p}\" time=\"0\">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
                 xml_escape(&name),
@@ -58,7 +69,7 @@ pub fn render(result: &RunResult) -> String {
         suites.push(Suite {
             name: path,
             tests: file.findings.len().max(1),
-            failures: file.findings.len(),
+            failures: file.findings.iter().filter(|f| f.severity != Severity::Info).count(),
             errors: 0,
             cases,
         });

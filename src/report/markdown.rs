@@ -4,7 +4,7 @@
 //! - a `## consentlint` heading and one line with the totals (no timing, so a re-run with the
 //!   same findings gives the same comment);
 //! - a table of findings: location (`path:line` as code), rule, severity, message;
-//! - a table of counts per rule (errors, warnings), rules in `RULES` order;
+//! - a table of counts per rule (errors, warnings, info), rules in `RULES` order;
 //! - a list of files that could not be checked;
 //! - when there is nothing to report: "No problems found in N files."
 //!
@@ -15,34 +15,26 @@
 
 use std::fmt::Write as _;
 
-use super::{RunResult, display_path, locate};
+use super::{RunResult, count_parts, display_path, join_and, locate};
 use crate::finding::Severity;
 use crate::rules::RULES;
 
 pub fn render(result: &RunResult) -> String {
-    let errors = result.count(Severity::Error);
-    let warnings = result.count(Severity::Warning);
     let files = plural(result.files.len(), "file");
     let mut out = String::from("## consentlint\n\n");
-
-    if errors + warnings == 0 {
+    let parts = count_parts(result);
+    let any = !parts.is_empty();
+    if !any {
         let _ = write!(out, "**No problems found** in {files}.");
     } else {
-        let mut parts = Vec::new();
-        if errors > 0 {
-            parts.push(plural(errors, "error"));
-        }
-        if warnings > 0 {
-            parts.push(plural(warnings, "warning"));
-        }
-        let _ = write!(out, "Found **{}** in {files}.", parts.join("** and **"));
+        let _ = write!(out, "Found **{}** in {files}.", join_and(&parts, "**, **", "** and **"));
     }
     if !result.errors.is_empty() {
         let _ = write!(out, " {} could not be checked.", plural(result.errors.len(), "file"));
     }
     out.push('\n');
 
-    if errors + warnings > 0 {
+    if any {
         out.push_str("\n| Location | Rule | Severity | Message |\n|---|---|---|---|\n");
         for file in &result.files {
             let path = display_path(&file.source.path);
@@ -66,14 +58,14 @@ pub fn render(result: &RunResult) -> String {
                 names.push(f.rule);
             }
         }
-        out.push_str("\n| Rule | Errors | Warnings |\n|---|---:|---:|\n");
+        out.push_str("\n| Rule | Errors | Warnings | Info |\n|---|---:|---:|---:|\n");
         for name in names {
             let count = |sev| {
                 result.files.iter().flat_map(|f| &f.findings).filter(|f| f.rule == name && f.severity == sev).count()
             };
-            let (e, w) = (count(Severity::Error), count(Severity::Warning));
-            if e + w > 0 {
-                let _ = writeln!(out, "| {} | {e} | {w} |", code(name, true));
+            let (e, w, i) = (count(Severity::Error), count(Severity::Warning), count(Severity::Info));
+            if e + w + i > 0 {
+                let _ = writeln!(out, "| {} | {e} | {w} | {i} |", code(name, true));
             }
         }
     }

@@ -134,8 +134,6 @@ pub fn locate(source: &SourceFile, span: &std::ops::Range<usize>) -> Location {
 
 /// "Found 2 errors and 1 warning in 12 files (0.03s)" / "No problems found in 12 files (0.03s)".
 pub fn summary_line(result: &RunResult) -> String {
-    let errors = result.count(Severity::Error);
-    let warnings = result.count(Severity::Warning);
     let files = result.files.len();
     let files_s = format!("{files} file{}", if files == 1 { "" } else { "s" });
     let time = format!("{:.2}s", result.elapsed.as_secs_f64());
@@ -148,17 +146,31 @@ pub fn summary_line(result: &RunResult) -> String {
             if result.errors.len() == 1 { "" } else { "s" }
         )
     };
-    if errors + warnings == 0 {
+    let parts = count_parts(result);
+    if parts.is_empty() {
         return format!("No problems found in {files_s} ({time}){unreadable}");
     }
-    let mut parts = Vec::new();
-    if errors > 0 {
-        parts.push(format!("{errors} error{}", if errors == 1 { "" } else { "s" }));
+    format!("Found {} in {files_s} ({time}){unreadable}", join_and(&parts, ", ", " and "))
+}
+
+/// The non-zero counts per severity, worst first: "2 errors", "1 warning", "3 info".
+pub fn count_parts(result: &RunResult) -> Vec<String> {
+    [(Severity::Error, "error", "errors"), (Severity::Warning, "warning", "warnings"), (Severity::Info, "info", "info")]
+        .into_iter()
+        .filter_map(|(sev, one, many)| {
+            let n = result.count(sev);
+            (n > 0).then(|| format!("{n} {}", if n == 1 { one } else { many }))
+        })
+        .collect()
+}
+
+/// "a", "a and b", "a, b and c" (with the given separators).
+pub fn join_and(parts: &[String], sep: &str, last: &str) -> String {
+    match parts {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., tail] => format!("{}{last}{tail}", init.join(sep)),
     }
-    if warnings > 0 {
-        parts.push(format!("{warnings} warning{}", if warnings == 1 { "" } else { "s" }));
-    }
-    format!("Found {} in {files_s} ({time}){unreadable}", parts.join(" and "))
 }
 
 /// `--statistics`: findings per rule, most frequent first.

@@ -15,6 +15,7 @@
 //!   become `file:` URIs without a base.
 //! - The primary location's message is the finding's label; each secondary label is a related
 //!   location. `partialFingerprints["consentlint/v1"]` is `finding::file_fingerprints`.
+//! - Levels: error → `error`, warning → `warning`, info → `note`.
 //! - Files that could not be read are `toolExecutionNotifications` of level error, and then
 //!   `executionSuccessful` is false.
 
@@ -192,6 +193,7 @@ fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
+        Severity::Info => "note",
     }
 }
 

@@ -2,7 +2,7 @@
 
 use scraper::ElementRef;
 
-use super::{Confidence, Rule, RuleMeta, finding};
+use super::{Confidence, Rule, RuleMeta, email_anchor, email_reasons, finding};
 use crate::context::Context;
 use crate::finding::{Finding, Label, Severity};
 use crate::template::RegionKind;
@@ -31,8 +31,8 @@ impl Rule for MissingUnsubscribe {
         if has_unsubscribe(ctx) {
             return;
         }
-        let anchor = if ctx.plain { ctx.first_line() } else { ctx.body_anchor() };
-        let why = ctx.kind.reasons.iter().filter(|r| !r.contains("form")).cloned().collect::<Vec<_>>().join("; ");
+        let anchor = email_anchor(ctx);
+        let why = email_reasons(ctx);
         let mut f = finding(
             &META,
             anchor,
@@ -65,15 +65,15 @@ impl Rule for MissingUnsubscribe {
 }
 
 fn has_unsubscribe(ctx: &Context<'_>) -> bool {
-    let text = ctx.text();
-    if ctx.esp.unsubscribe_tags(text).iter().any(|h| ctx.is_live(h.start)) {
+    if !live_unsubscribe_tags(ctx).is_empty() {
         return true;
     }
     if ctx.plain {
-        return has_plain_unsubscribe(ctx);
+        return has_plain_unsubscribe(ctx) || (ctx.kind.cold_outreach && reply_opt_out(ctx));
     }
     ctx.doc.elements().any(|e| is_unsubscribe_link(ctx, e))
-        || ctx.printed_links(0..text.len(), Concept::UnsubscribeUrl).next().is_some()
+        || ctx.printed_links(0..ctx.text().len(), Concept::UnsubscribeUrl).next().is_some()
+        || (ctx.kind.cold_outreach && reply_opt_out(ctx))
 }
 
 /// Plain text has no links, only words and bare URLs: an unsubscribe URL or address, or an
@@ -86,7 +86,21 @@ fn has_plain_unsubscribe(ctx: &Context<'_>) -> bool {
     ctx.vocab.hits(text).iter().any(|h| h.concept == Concept::Unsubscribe && ctx.is_live(h.start))
 }
 
-fn is_unsubscribe_link(ctx: &Context<'_>, e: ElementRef<'_>) -> bool {
+/// A one-to-one cold email may offer the way out as a reply ("if you'd rather not hear from me,
+/// just reply"): the sender's own address is the valid address ePrivacy Art. 13 asks for.
+fn reply_opt_out(ctx: &Context<'_>) -> bool {
+    let text = crate::document::visible_text(ctx.doc);
+    ctx.vocab.hits_any_language(&text).iter().any(|h| h.concept == Concept::OutreachObjection)
+}
+
+/// ESP unsubscribe merge tags in live markup (not in comments or scripts), as byte offsets.
+pub(super) fn live_unsubscribe_tags(ctx: &Context<'_>) -> Vec<usize> {
+    ctx.esp.unsubscribe_tags(ctx.text()).iter().map(|h| h.start).filter(|&s| ctx.is_live(s)).collect()
+}
+
+/// Is this element an unsubscribe link: by its URL, a mailto asking to unsubscribe, its text
+/// or its title, in any language?
+pub(super) fn is_unsubscribe_link(ctx: &Context<'_>, e: ElementRef<'_>) -> bool {
     if !matches!(e.value().name(), "a" | "area" | "mj-button" | "mj-navbar-link" | "mj-social-element") {
         return false;
     }
@@ -235,6 +249,16 @@ mod tests {
         check(RULE, "email.html", &fail, &pass);
         // A web page is not an email.
         check(RULE, "page.html", &[], &["<html><body><h1>Newsletter</h1><p>20% off. Shop now!</p></body></html>"]);
+    }
+
+    #[test]
+    fn cold_outreach_may_offer_a_reply() {
+        let pitch = "<p>I came across your profile. Quick question: would you be open to a 15-minute call?</p>";
+        let reply = format!(
+            "<html><body>{pitch}<p>If you'd rather not hear from me, reply and I won't contact you again.</p></body></html>"
+        );
+        let none = format!("<html><body>{pitch}<p>Sam</p></body></html>");
+        check(RULE, "outreach/intro.html", &[(none.as_str(), "<body>")], &[reply.as_str()]);
     }
 
     #[test]

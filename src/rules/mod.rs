@@ -5,16 +5,22 @@ mod bundled_consent;
 mod excessive_data;
 mod forced_consent;
 pub mod forms;
+mod hidden_unsubscribe;
 mod implied_consent;
+mod incomplete_privacy_policy;
 mod insecure_form_action;
+mod missing_data_source_notice;
 mod missing_list_unsubscribe;
 mod missing_postal_address;
 mod missing_privacy_link;
+mod missing_sender_identity;
 mod missing_unsubscribe;
 mod missing_withdrawal_info;
 mod pre_ticked_consent;
+mod tracking_pixel;
 mod unused_suppression;
 mod vague_consent;
+mod visibility;
 
 use scraper::ElementRef;
 
@@ -72,6 +78,11 @@ pub static RULES: &[&dyn Rule] = &[
     &excessive_data::ExcessiveData,
     &insecure_form_action::InsecureFormAction,
     &missing_withdrawal_info::MissingWithdrawalInfo,
+    &hidden_unsubscribe::HiddenUnsubscribe,
+    &missing_sender_identity::MissingSenderIdentity,
+    &missing_data_source_notice::MissingDataSourceNotice,
+    &tracking_pixel::TrackingPixel,
+    &incomplete_privacy_policy::IncompletePrivacyPolicy,
     &unused_suppression::UnusedSuppression,
 ];
 
@@ -100,6 +111,17 @@ pub(crate) fn finding(
     }
 }
 
+/// Where a finding about a whole email points: its `<body>` (or `<mj-body>`, `<mjml>`,
+/// `<html>`) start tag, else the first element written in the source.
+pub(crate) fn email_anchor(ctx: &Context<'_>) -> std::ops::Range<usize> {
+    if ctx.plain { ctx.first_line() } else { ctx.body_anchor() }
+}
+
+/// Why the file was treated as a (marketing) email, for a help text.
+pub(crate) fn email_reasons(ctx: &Context<'_>) -> String {
+    ctx.kind.reasons.iter().filter(|r| !r.contains("form")).cloned().collect::<Vec<_>>().join("; ")
+}
+
 /// Input type, lowercased ("text" when absent).
 pub(crate) fn input_type(el: ElementRef<'_>) -> String {
     el.value().attr("type").map_or_else(|| "text".to_string(), |t| t.trim().to_ascii_lowercase())
@@ -112,7 +134,8 @@ pub(crate) mod testing {
     use crate::source::SourceFile;
 
     pub fn findings(rule: &str, path: &str, text: &str) -> Vec<(String, String)> {
-        let linter = Linter::default();
+        // The rule on even where the default profile turns it off (missing-postal-address).
+        let linter = Linter::with_rule_on(&[rule]);
         let file = SourceFile::from_text(path, text);
         let report = linter.check(&file);
         report

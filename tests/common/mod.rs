@@ -101,6 +101,18 @@ pub fn span_fits_rule(rule: &str, slice: &str) -> bool {
             ["action=", "method=", "formaction=", "formmethod="].iter().any(|p| slice.starts_with(p))
         }
         "missing-withdrawal-info" => ["<input", "<select", "<form"].iter().any(|p| slice.starts_with(p)),
+        // The link's start tag, or the style attribute (or MJML attribute) that hides it.
+        "hidden-unsubscribe" => {
+            (["<a", "<area", "<mj-"].iter().any(|p| slice.starts_with(p)) && slice.ends_with('>'))
+                || ["style=", "color=", "font-size="].iter().any(|p| slice.starts_with(p))
+        }
+        "tracking-pixel" => slice.starts_with("src="),
+        "incomplete-privacy-policy" => ["<h1", "<title"].iter().any(|p| slice.starts_with(p)),
+        // The email's anchor, or in plain text the first line with text.
+        "missing-data-source-notice" | "missing-sender-identity" => {
+            ["<body", "<mj-body", "<mjml", "<html"].iter().any(|p| slice.starts_with(p))
+                || (!slice.is_empty() && !slice.contains('\n') && !slice.starts_with('<'))
+        }
         // The directive, or the unknown rule name in it.
         "unused-suppression" => {
             slice.starts_with("consentlint-")

@@ -21,6 +21,8 @@ pub struct Context<'a> {
     pub templates: &'a Templates,
     pub vocab: &'a Vocabulary,
     pub esp: &'a EspTags,
+    /// The file's merge tags, scanned once for every rule.
+    pub tags: crate::esp::Tags<'a>,
     pub kind: &'a DocumentKind,
     /// The document is plain text (a text template or a text/plain part), not HTML: it has no
     /// elements, and a bare URL in its text is a link.
@@ -76,6 +78,7 @@ impl<'a> Context<'a> {
             templates,
             vocab,
             esp,
+            tags: crate::esp::Tags::new(esp, &source.text),
             kind,
             plain: false,
             options,

@@ -116,9 +116,6 @@ impl Cache {
             reasons: entry.kind.reasons.clone(),
         };
         self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        if let Ok(mut new) = self.new.lock() {
-            new.insert(name, entry.clone());
-        }
         Some((findings, kind))
     }
 
@@ -165,12 +162,16 @@ impl Cache {
         if !ignore.exists() {
             std::fs::write(&ignore, "# Created by consentlint.\n*\n")?;
         }
-        let mut entries = self.new.into_inner().unwrap_or_default();
-        for (name, entry) in self.old {
-            if !entries.contains_key(&name) && Path::new(&name).is_file() {
-                entries.insert(name, entry);
-            }
+        let new = self.new.into_inner().unwrap_or_default();
+        // A run that only reused results changes nothing: leave the file as it is (a warm run
+        // then neither serialises nor writes it).
+        if new.is_empty() && self.path.is_file() {
+            return Ok(());
         }
+        let mut entries = self.old;
+        // Results of files that no longer exist go; new results replace old ones.
+        entries.retain(|name, _| new.contains_key(name) || Path::new(name).is_file());
+        entries.extend(new);
         let file = CacheFile { key: self.key, entries };
         let bytes = serde_json::to_vec(&file).map_err(std::io::Error::other)?;
         crate::fsutil::write_atomic(&self.path, &bytes)

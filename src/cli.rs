@@ -847,9 +847,6 @@ fn check_one(linter: &Linter, cache: Option<&Cache>, c: &walk::Candidate, keep: 
             format!("over the {limit}-byte limit (max-file-size), skipped"),
         );
     }
-    if let Some(reason) = walk::unlintable(&bytes) {
-        return Outcome::SkippedWithWarning(c.path.clone(), reason);
-    }
     let content = cache.map(|_| crate::cache::content_key(&c.path, &bytes));
     if let (Some(cache), Some(key)) = (cache, &content)
         && let Some((findings, kind)) = cache.get(&c.path, key)
@@ -860,6 +857,11 @@ fn check_one(linter: &Linter, cache: Option<&Cache>, c: &walk::Candidate, keep: 
             SourceFile::decode(c.path.clone(), bytes)
         };
         return retain(source, findings, kind, keep);
+    }
+    // Only files that were checked are in the cache, so the pre-scan for hostile input runs
+    // after the lookup: a warm run does not pay for it.
+    if let Some(reason) = walk::unlintable(&bytes) {
+        return Outcome::SkippedWithWarning(c.path.clone(), reason);
     }
     let source = SourceFile::decode(c.path.clone(), bytes);
     // A bug in a rule must not stop the other files from being checked.

@@ -77,7 +77,16 @@ impl Cache {
     pub fn open(root: &Path, settings: &str) -> Cache {
         let dir = root.join(DIR);
         let path = dir.join("results-v1.json");
-        let key = format!("{:016x}", stable_hash(&[env!("CARGO_PKG_VERSION").as_bytes(), settings.as_bytes()]));
+        // The binary itself is part of the key (its size and build time): results from another
+        // build, even of the same version, are not reused.
+        let binary = std::env::current_exe()
+            .and_then(std::fs::metadata)
+            .map(|m| format!("{}:{:?}", m.len(), m.modified().ok()))
+            .unwrap_or_default();
+        let key = format!(
+            "{:016x}",
+            stable_hash(&[env!("CARGO_PKG_VERSION").as_bytes(), binary.as_bytes(), settings.as_bytes()])
+        );
         let old = std::fs::read(&path)
             .ok()
             .and_then(|b| serde_json::from_slice::<CacheFile>(&b).ok())

@@ -35,6 +35,8 @@ pub struct Context<'a> {
     labels_for: HashMap<&'a str, Vec<ElementRef<'a>>>,
     /// The `<style>` blocks' rules, read the first time a rule asks.
     sheet: std::cell::OnceCell<StyleSheet>,
+    /// Visible text and its vocabulary matches (`visible`), the first time a rule asks.
+    visible: std::cell::OnceCell<(String, Vec<crate::vocab::Hit>)>,
 }
 
 /// The text that describes a form control, gathered the way a person (and assistive
@@ -86,6 +88,7 @@ impl<'a> Context<'a> {
             ids,
             labels_for,
             sheet: std::cell::OnceCell::new(),
+            visible: std::cell::OnceCell::new(),
         }
     }
 
@@ -351,7 +354,18 @@ impl<'a> Context<'a> {
 
     /// The text a reader sees (no script, style or head), whitespace collapsed.
     pub fn visible_text(&self) -> String {
-        crate::document::visible_text(self.doc)
+        self.visible().0.to_string()
+    }
+
+    /// The text a reader sees and its vocabulary matches in every language, worked out once
+    /// for all the document-level rules that read the whole email or page.
+    pub fn visible(&self) -> (&str, &[crate::vocab::Hit]) {
+        let (text, hits) = self.visible.get_or_init(|| {
+            let text = crate::document::visible_text(self.doc);
+            let hits = self.vocab.hits_any_language(&text);
+            (text, hits)
+        });
+        (text, hits)
     }
 
     /// Where a finding about the whole HTML email points: the `<body>` start tag (or

@@ -29,8 +29,7 @@ impl Rule for MissingSenderIdentity {
         if !ctx.kind.is_marketing_email() {
             return;
         }
-        let visible = crate::document::visible_text(ctx.doc);
-        if ctx.vocab.hits_any_language(&visible).iter().any(|h| h.concept == Concept::SenderIdentity) {
+        if ctx.visible().1.iter().any(|h| h.concept == Concept::SenderIdentity) {
             return;
         }
         if live_sender_tag(ctx) || copyright_with_name(ctx) || name_and_address_line(ctx) {

@@ -89,8 +89,7 @@ fn has_plain_unsubscribe(ctx: &Context<'_>) -> bool {
 /// A one-to-one cold email may offer the way out as a reply ("if you'd rather not hear from me,
 /// just reply"): the sender's own address is the valid address ePrivacy Art. 13 asks for.
 fn reply_opt_out(ctx: &Context<'_>) -> bool {
-    let text = crate::document::visible_text(ctx.doc);
-    ctx.vocab.hits_any_language(&text).iter().any(|h| h.concept == Concept::OutreachObjection)
+    ctx.visible().1.iter().any(|h| h.concept == Concept::OutreachObjection)
 }
 
 /// ESP unsubscribe merge tags in live markup (not in comments or scripts), as byte offsets.

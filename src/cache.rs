@@ -79,12 +79,16 @@ impl Cache {
     pub fn open(root: &Path, settings: &str) -> Cache {
         let dir = root.join(DIR);
         let path = dir.join("results-v1.json");
-        // The built-in word lists and ESP tags decide findings too: a build with other lists
-        // (same version number) must not reuse results.
-        let mut parts: Vec<&[u8]> = vec![env!("CARGO_PKG_VERSION").as_bytes(), settings.as_bytes()];
-        parts.extend(crate::vocab::BUILTIN.iter().map(|(_, text)| text.as_bytes()));
-        parts.push(crate::esp::BUILTIN.as_bytes());
-        let key = format!("{:016x}", stable_hash(&parts));
+        // The binary itself is part of the key (its size and build time): results from another
+        // build, even of the same version (other rules, word lists or ESP tags), are not reused.
+        let binary = std::env::current_exe()
+            .and_then(std::fs::metadata)
+            .map(|m| format!("{}:{:?}", m.len(), m.modified().ok()))
+            .unwrap_or_default();
+        let key = format!(
+            "{:016x}",
+            stable_hash(&[env!("CARGO_PKG_VERSION").as_bytes(), binary.as_bytes(), settings.as_bytes()])
+        );
         let old = std::fs::read(&path)
             .ok()
             .and_then(|b| serde_json::from_slice::<CacheFile>(&b).ok())
@@ -124,9 +128,6 @@ impl Cache {
             language: entry.kind.language.clone(),
         };
         self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        if let Ok(mut new) = self.new.lock() {
-            new.insert(name, entry.clone());
-        }
         Some((findings, kind))
     }
 
@@ -174,12 +175,16 @@ impl Cache {
         if !ignore.exists() {
             std::fs::write(&ignore, "# Created by consentlint.\n*\n")?;
         }
-        let mut entries = self.new.into_inner().unwrap_or_default();
-        for (name, entry) in self.old {
-            if !entries.contains_key(&name) && Path::new(&name).is_file() {
-                entries.insert(name, entry);
-            }
+        let new = self.new.into_inner().unwrap_or_default();
+        // A run that only reused results changes nothing: leave the file as it is (a warm run
+        // then neither serialises nor writes it).
+        if new.is_empty() && self.path.is_file() {
+            return Ok(());
         }
+        let mut entries = self.old;
+        // Results of files that no longer exist go; new results replace old ones.
+        entries.retain(|name, _| new.contains_key(name) || Path::new(name).is_file());
+        entries.extend(new);
         let file = CacheFile { key: self.key, entries };
         let bytes = serde_json::to_vec(&file).map_err(std::io::Error::other)?;
         crate::fsutil::write_atomic(&self.path, &bytes)

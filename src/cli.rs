@@ -93,17 +93,9 @@ enum FailOn {
     Never,
 }
 
+/// Which rules run and how: shared by `check` and `audit`.
 #[derive(Debug, Args)]
-struct CheckArgs {
-    /// Files or directories to check [default: .]; `-` reads one file from stdin.
-    paths: Vec<PathBuf>,
-    /// Output format; repeat to produce several (send all but one to files with --output-file).
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    format: Vec<Format>,
-    /// Write a format to a file instead of stdout: `FORMAT=PATH`, or just `PATH` when one
-    /// --format is given. Repeatable.
-    #[arg(long, value_name = "[FORMAT=]PATH")]
-    output_file: Vec<String>,
+struct RuleArgs {
     /// Jurisdiction profile(s): gdpr (default), uk-pecr, can-spam, casl, strict; comma-separated
     /// profiles combine, the strictest level winning. Overrides the configuration's `profile`.
     #[arg(long, value_delimiter = ',', value_name = "PROFILE")]
@@ -120,6 +112,21 @@ struct CheckArgs {
     /// When to exit with status 1.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     fail_on: FailOn,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Files or directories to check [default: .]; `-` reads one file from stdin.
+    paths: Vec<PathBuf>,
+    /// Output format; repeat to produce several (send all but one to files with --output-file).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    format: Vec<Format>,
+    /// Write a format to a file instead of stdout: `FORMAT=PATH`, or just `PATH` when one
+    /// --format is given. Repeatable.
+    #[arg(long, value_name = "[FORMAT=]PATH")]
+    output_file: Vec<String>,
+    #[command(flatten)]
+    rules: RuleArgs,
     /// Print findings only: no summary line, no notes.
     #[arg(short, long, conflicts_with = "verbose")]
     quiet: bool,
@@ -212,18 +219,8 @@ struct AuditArgs {
     /// The Chromium to run for --render [default: $CONSENTLINT_CHROMIUM, else chromium on PATH].
     #[arg(long, value_name = "PATH")]
     chromium: Option<PathBuf>,
-    /// Only run these rules (comma-separated names).
-    #[arg(long, value_delimiter = ',', value_name = "RULE")]
-    select: Vec<String>,
-    /// Use this configuration file instead of discovering consentlint.toml.
-    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
-    config: Option<PathBuf>,
-    /// Ignore any configuration file.
-    #[arg(long)]
-    no_config: bool,
-    /// When to exit with status 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    fail_on: FailOn,
+    #[command(flatten)]
+    rules: RuleArgs,
     /// No progress bar and no summary on stderr.
     #[arg(short, long)]
     quiet: bool,
@@ -411,12 +408,30 @@ fn render_config_error(e: &ConfigError) {
     eprint!("{s}");
 }
 
-fn load_config(args: &CheckArgs) -> Result<Config, ExitCode> {
-    let start = match args.paths.first() {
-        Some(p) if p.as_os_str() != "-" => Some(p.clone()),
-        _ => args.stdin_filename.clone(),
-    };
-    load_config_at(args.no_config, args.config.as_ref(), start)
+/// The linter the rule options ask for (configuration found from `start`, profiles, selected
+/// rules), and the text that keys the results cache.
+fn linter_for(args: &RuleArgs, start: Option<PathBuf>) -> Result<(Linter, String), ExitCode> {
+    for name in &args.select {
+        if crate::rules::find(name).is_none() {
+            return Err(usage_error(format!("unknown rule `{name}` in --select; rules are: {}", rule_names())));
+        }
+    }
+    let mut config = load_config_at(args.no_config, args.config.as_ref(), start)?;
+    if !args.profile.is_empty() {
+        match crate::profile::resolve(&args.profile) {
+            Ok(p) => config.profiles = p,
+            Err(e) => {
+                return Err(usage_error(format!("{e} in --profile; profiles are: {}", crate::profile::names())));
+            }
+        }
+    }
+    let profile_names: Vec<&str> = config.profiles.iter().map(|p| p.name.as_str()).collect();
+    let cache_key = format!("{}\n{:?}\n{:?}\n{}", config.text, args.select, profile_names, config.root.display());
+    let mut linter = Linter::new(config).map_err(|e| usage_error(format!("configuration: {e}")))?;
+    if !args.select.is_empty() {
+        linter.select = Some(args.select.clone());
+    }
+    Ok((linter, cache_key))
 }
 
 /// `--no-config`, `--config PATH`, or the configuration found going up from `start` (else
@@ -490,11 +505,6 @@ fn check(args: CheckArgs) -> ExitCode {
         Ok(o) => o,
         Err(e) => return usage_error(e),
     };
-    for name in &args.select {
-        if crate::rules::find(name).is_none() {
-            return usage_error(format!("unknown rule `{name}` in --select; rules are: {}", rule_names()));
-        }
-    }
     let stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
     if stdin && args.paths.len() > 1 {
         return usage_error("`-` (stdin) cannot be combined with other paths");
@@ -505,26 +515,14 @@ fn check(args: CheckArgs) -> ExitCode {
     if stdin && (args.add_suppressions || args.write_baseline.is_some() || args.fix) {
         return usage_error("--fix, --add-suppressions and --write-baseline need files, not stdin");
     }
-    let config = match load_config(&args) {
-        Ok(c) => c,
+    let config_start = match args.paths.first() {
+        Some(p) if p.as_os_str() != "-" => Some(p.clone()),
+        _ => args.stdin_filename.clone(),
+    };
+    let (linter, config_text) = match linter_for(&args.rules, config_start) {
+        Ok(l) => l,
         Err(code) => return code,
     };
-    let mut config = config;
-    if !args.profile.is_empty() {
-        match crate::profile::resolve(&args.profile) {
-            Ok(p) => config.profiles = p,
-            Err(e) => return usage_error(format!("{e} in --profile; profiles are: {}", crate::profile::names())),
-        }
-    }
-    let profile_names: Vec<&str> = config.profiles.iter().map(|p| p.name.as_str()).collect();
-    let config_text = format!("{}\n{:?}\n{:?}\n{}", config.text, args.select, profile_names, config.root.display());
-    let mut linter = match Linter::new(config) {
-        Ok(l) => l,
-        Err(e) => return usage_error(format!("configuration: {e}")),
-    };
-    if !args.select.is_empty() {
-        linter.select = Some(args.select.clone());
-    }
 
     // ---- which files ----
     let mut errors: Vec<(PathBuf, String)> = Vec::new();
@@ -675,7 +673,7 @@ fn check(args: CheckArgs) -> ExitCode {
     let warnings = result.count(Severity::Warning);
     if !result.errors.is_empty() {
         ExitCode::from(2)
-    } else if match args.fail_on {
+    } else if match args.rules.fail_on {
         FailOn::Error => errors > 0,
         FailOn::Warning => errors + warnings > 0,
         FailOn::Never => false,
@@ -847,9 +845,6 @@ fn check_one(linter: &Linter, cache: Option<&Cache>, c: &walk::Candidate, keep: 
             format!("over the {limit}-byte limit (max-file-size), skipped"),
         );
     }
-    if let Some(reason) = walk::unlintable(&bytes) {
-        return Outcome::SkippedWithWarning(c.path.clone(), reason);
-    }
     let content = cache.map(|_| crate::cache::content_key(&c.path, &bytes));
     if let (Some(cache), Some(key)) = (cache, &content)
         && let Some((findings, kind)) = cache.get(&c.path, key)
@@ -860,6 +855,11 @@ fn check_one(linter: &Linter, cache: Option<&Cache>, c: &walk::Candidate, keep: 
             SourceFile::decode(c.path.clone(), bytes)
         };
         return retain(source, findings, kind, keep);
+    }
+    // Only files that were checked are in the cache, so the pre-scan for hostile input runs
+    // after the lookup: a warm run does not pay for it.
+    if let Some(reason) = walk::unlintable(&bytes) {
+        return Outcome::SkippedWithWarning(c.path.clone(), reason);
     }
     let source = SourceFile::decode(c.path.clone(), bytes);
     // A bug in a rule must not stop the other files from being checked.
@@ -887,11 +887,6 @@ fn check_one(linter: &Linter, cache: Option<&Cache>, c: &walk::Candidate, keep: 
 /// `consentlint audit URL|DIR`.
 fn audit(args: AuditArgs) -> ExitCode {
     use crate::audit::{self, AuditOptions, Event};
-    for name in &args.select {
-        if crate::rules::find(name).is_none() {
-            return usage_error(format!("unknown rule `{name}` in --select; rules are: {}", rule_names()));
-        }
-    }
     let Some(max_size) = crate::config::parse_size(&args.max_size) else {
         return usage_error(format!("--max-size {:?}: expected a size like 500KB or 5MB", args.max_size));
     };
@@ -945,17 +940,10 @@ fn audit(args: AuditArgs) -> ExitCode {
     };
     let is_url = audit::is_url(&args.target);
     let start = (!is_url).then(|| PathBuf::from(&args.target));
-    let config = match load_config_at(args.no_config, args.config.as_ref(), start) {
-        Ok(c) => c,
+    let (linter, _) = match linter_for(&args.rules, start) {
+        Ok(l) => l,
         Err(code) => return code,
     };
-    let mut linter = match Linter::new(config) {
-        Ok(l) => l,
-        Err(e) => return usage_error(format!("configuration: {e}")),
-    };
-    if !args.select.is_empty() {
-        linter.select = Some(args.select.clone());
-    }
 
     // A progress bar on stderr, only on a terminal.
     let bar = if !args.quiet && std::io::stderr().is_terminal() {
@@ -1051,7 +1039,7 @@ fn audit(args: AuditArgs) -> ExitCode {
     if audit.result.files.is_empty() && !audit.result.errors.is_empty() {
         return ExitCode::from(2);
     }
-    let fail = match args.fail_on {
+    let fail = match args.rules.fail_on {
         FailOn::Error => summary.errors > 0,
         FailOn::Warning => summary.errors + summary.warnings > 0,
         FailOn::Never => false,

@@ -21,6 +21,8 @@ pub struct Context<'a> {
     pub templates: &'a Templates,
     pub vocab: &'a Vocabulary,
     pub esp: &'a EspTags,
+    /// The file's merge tags, scanned once for every rule.
+    pub tags: crate::esp::Tags<'a>,
     pub kind: &'a DocumentKind,
     /// The document is plain text (a text template or a text/plain part), not HTML: it has no
     /// elements, and a bare URL in its text is a link.
@@ -33,6 +35,8 @@ pub struct Context<'a> {
     labels_for: HashMap<&'a str, Vec<ElementRef<'a>>>,
     /// The `<style>` blocks' rules, read the first time a rule asks.
     sheet: std::cell::OnceCell<StyleSheet>,
+    /// Visible text and its vocabulary matches (`visible`), the first time a rule asks.
+    visible: std::cell::OnceCell<(String, Vec<crate::vocab::Hit>)>,
 }
 
 /// The text that describes a form control, gathered the way a person (and assistive
@@ -76,6 +80,7 @@ impl<'a> Context<'a> {
             templates,
             vocab,
             esp,
+            tags: crate::esp::Tags::new(esp, &source.text),
             kind,
             plain: false,
             options,
@@ -83,6 +88,7 @@ impl<'a> Context<'a> {
             ids,
             labels_for,
             sheet: std::cell::OnceCell::new(),
+            visible: std::cell::OnceCell::new(),
         }
     }
 
@@ -354,7 +360,18 @@ impl<'a> Context<'a> {
 
     /// The text a reader sees (no script, style or head), whitespace collapsed.
     pub fn visible_text(&self) -> String {
-        crate::document::visible_text(self.doc)
+        self.visible().0.to_string()
+    }
+
+    /// The text a reader sees and its vocabulary matches in every language, worked out once
+    /// for all the document-level rules that read the whole email or page.
+    pub fn visible(&self) -> (&str, &[crate::vocab::Hit]) {
+        let (text, hits) = self.visible.get_or_init(|| {
+            let text = crate::document::visible_text(self.doc);
+            let hits = self.vocab.hits_any_language(&text);
+            (text, hits)
+        });
+        (text, hits)
     }
 
     /// Where a finding about the whole HTML email points: the `<body>` start tag (or

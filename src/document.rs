@@ -7,7 +7,7 @@ use std::path::Path;
 use scraper::ElementRef;
 
 use crate::config::KindOverride;
-use crate::esp::EspTags;
+use crate::esp::Tags;
 use crate::html::Document;
 use crate::template::Templates;
 use crate::vocab::{Concept, Hit, Vocabulary};
@@ -119,7 +119,8 @@ fn find_keyword(words: &[&str], keywords: &[&'static str]) -> Option<&'static st
 
 pub struct Classifier<'a> {
     pub vocab: &'a Vocabulary,
-    pub esp: &'a EspTags,
+    /// The file's merge tags (scanned once, shared with the rules).
+    pub tags: &'a Tags<'a>,
 }
 
 impl Classifier<'_> {
@@ -182,7 +183,7 @@ impl Classifier<'_> {
             email_score += 3;
             kind.reasons.push("MJML markup".into());
         }
-        let markers: Vec<_> = self.esp.markers(text).into_iter().filter(|h| is_live(h.start)).collect();
+        let markers: Vec<_> = self.tags.markers().filter(|h| is_live(h.start)).collect();
         let marketing_esp = markers.iter().find(|h| h.marketing).map(|h| h.esp);
         if let Some(first) = markers.first() {
             email_score += 2;
@@ -267,7 +268,7 @@ impl Classifier<'_> {
         }
         // Cold outreach: sales wording to one person, not a list mailing with an unsubscribe
         // centre (an ESP unsubscribe tag means a list).
-        let list_mailing = self.esp.unsubscribe_tags(text).iter().any(|h| is_live(h.start));
+        let list_mailing = self.tags.opt_out().any(|h| is_live(h.start));
         if outreach_words.len() >= COLD_OUTREACH_MIN && !list_mailing {
             kind.cold_outreach = true;
             kind.reasons.push(format!("cold outreach wording: {}", quote_list(&outreach_words)));

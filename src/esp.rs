@@ -60,14 +60,25 @@ impl EspEntry {
     }
 }
 
-/// A compiled pattern and the ESP it belongs to.
+/// What a tag is for, as the rules ask: a way to opt out (unsubscribe or preference centre),
+/// the postal address, or a marker of the ESP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Use {
+    OptOut = 0,
+    Address = 1,
+    Marker = 2,
+}
+
+/// A compiled pattern, the ESP it belongs to and what it is for.
 #[derive(Debug)]
 struct Pattern {
     esp: usize,
+    used: Use,
     re: Regex,
 }
 
-/// The patterns of some tag kinds, over all entries, behind one set automaton (`set_of`).
+/// Every pattern of every entry behind one set automaton (`set_of`): a text is scanned once
+/// for all of them.
 #[derive(Debug)]
 struct Compiled {
     set: meta::Regex,
@@ -78,10 +89,54 @@ struct Compiled {
 #[derive(Debug)]
 pub struct EspTags {
     pub entries: Vec<EspEntry>,
-    /// Unsubscribe and preference-centre tags: any way to opt out.
-    opt_out: Compiled,
-    address: Compiled,
-    markers: Compiled,
+    all: Compiled,
+}
+
+/// The merge tags of one text, found in a single scan the first time any is asked for, and
+/// shared by the classifier and every rule.
+pub struct Tags<'a> {
+    esp: &'a EspTags,
+    text: &'a str,
+    // Positions without borrowed names, so that `Tags` (and a `Context` holding it) stays
+    // covariant in `'a`.
+    found: std::cell::OnceCell<[Vec<Found>; 3]>,
+}
+
+/// A tag found: entry index and byte range.
+#[derive(Debug, Clone, Copy)]
+struct Found {
+    esp: usize,
+    start: usize,
+    end: usize,
+}
+
+impl<'a> Tags<'a> {
+    pub fn new(esp: &'a EspTags, text: &'a str) -> Tags<'a> {
+        Tags { esp, text, found: std::cell::OnceCell::new() }
+    }
+
+    fn get(&self, used: Use) -> impl Iterator<Item = TagHit<'a>> + '_ {
+        let esp = self.esp;
+        self.found.get_or_init(|| esp.scan(self.text))[used as usize].iter().map(move |f| {
+            let e = &esp.entries[f.esp];
+            TagHit { esp: &e.name, marketing: e.marketing, start: f.start, end: f.end }
+        })
+    }
+
+    /// Unsubscribe and preference-centre merge tags, in order: any way to opt out.
+    pub fn opt_out(&self) -> impl Iterator<Item = TagHit<'a>> + '_ {
+        self.get(Use::OptOut)
+    }
+
+    /// Merge tags that print the sender's postal address, in order.
+    pub fn address(&self) -> impl Iterator<Item = TagHit<'a>> + '_ {
+        self.get(Use::Address)
+    }
+
+    /// ESP marker tags (any merge tag of a known ESP), in order.
+    pub fn markers(&self) -> impl Iterator<Item = TagHit<'a>> + '_ {
+        self.get(Use::Marker)
+    }
 }
 
 /// A merge tag found in a file.
@@ -112,49 +167,58 @@ impl EspTags {
     }
 
     pub fn from_entries(entries: Vec<EspEntry>) -> Result<EspTags, String> {
-        let opt_out = compile(&entries, &[TagKind::Unsubscribe, TagKind::Preferences])?;
-        let address = compile(&entries, &[TagKind::Address])?;
-        let markers = compile(&entries, &[TagKind::Marker])?;
-        Ok(EspTags { entries, opt_out, address, markers })
+        let all = compile(
+            &entries,
+            &[
+                (TagKind::Unsubscribe, Use::OptOut),
+                (TagKind::Preferences, Use::OptOut),
+                (TagKind::Address, Use::Address),
+                (TagKind::Marker, Use::Marker),
+            ],
+        )?;
+        Ok(EspTags { entries, all })
     }
 
-    fn find<'a>(&'a self, c: &Compiled, text: &str) -> Vec<TagHit<'a>> {
-        let mut out = Vec::new();
-        let mut matched = PatternSet::new(c.set.pattern_len());
-        c.set.which_overlapping_matches(&Input::new(text), &mut matched);
+    /// Every tag in `text`, by use, each list in order of position.
+    fn scan(&self, text: &str) -> [Vec<Found>; 3] {
+        let mut out: [Vec<Found>; 3] = Default::default();
+        let mut matched = PatternSet::new(self.all.set.pattern_len());
+        self.all.set.which_overlapping_matches(&Input::new(text), &mut matched);
         for idx in matched.iter() {
-            let p = &c.pats[idx.as_usize()];
-            let e = &self.entries[p.esp];
+            let p = &self.all.pats[idx.as_usize()];
             for m in p.re.find_iter(text) {
-                out.push(TagHit { esp: &e.name, marketing: e.marketing, start: m.start(), end: m.end() });
+                out[p.used as usize].push(Found { esp: p.esp, start: m.start(), end: m.end() });
             }
         }
-        out.sort_by_key(|h| (h.start, h.end));
+        for list in &mut out {
+            list.sort_by_key(|h| (h.start, h.end));
+        }
         out
     }
 
-    /// Unsubscribe and preference-centre merge tags in `text`: any way to opt out.
-    pub fn unsubscribe_tags<'a>(&'a self, text: &str) -> Vec<TagHit<'a>> {
-        self.find(&self.opt_out, text)
+    /// Unsubscribe and preference-centre merge tags in `text`: any way to opt out. (Rules ask
+    /// a shared [`Tags`] instead, which scans once for all uses.)
+    pub fn unsubscribe_tags<'a>(&'a self, text: &'a str) -> Vec<TagHit<'a>> {
+        Tags::new(self, text).opt_out().collect()
     }
 
     /// Merge tags that print the sender's postal address.
-    pub fn address_tags<'a>(&'a self, text: &str) -> Vec<TagHit<'a>> {
-        self.find(&self.address, text)
+    pub fn address_tags<'a>(&'a self, text: &'a str) -> Vec<TagHit<'a>> {
+        Tags::new(self, text).address().collect()
     }
 
     /// ESP marker tags in `text` (any merge tag of a known ESP).
-    pub fn markers<'a>(&'a self, text: &str) -> Vec<TagHit<'a>> {
-        self.find(&self.markers, text)
+    pub fn markers<'a>(&'a self, text: &'a str) -> Vec<TagHit<'a>> {
+        Tags::new(self, text).markers().collect()
     }
 }
 
-/// Compile the patterns of `kinds` of every entry.
-fn compile(entries: &[EspEntry], kinds: &[TagKind]) -> Result<Compiled, String> {
+/// Compile the patterns of `kinds` of every entry, each tagged with its use.
+fn compile(entries: &[EspEntry], kinds: &[(TagKind, Use)]) -> Result<Compiled, String> {
     let mut pats = Vec::new();
     let mut srcs = Vec::new();
     for (i, e) in entries.iter().enumerate() {
-        for p in kinds.iter().flat_map(|k| e.patterns(*k)) {
+        for (p, used) in kinds.iter().flat_map(|(k, u)| e.patterns(*k).iter().map(move |p| (p, *u))) {
             // `\b` is a Unicode word boundary, which makes the regex crate fall back to its
             // slowest engine on any non-ASCII text (~250x on a German email). Merge tags are
             // ASCII, so an ASCII boundary means the same.
@@ -163,7 +227,7 @@ fn compile(entries: &[EspEntry], kinds: &[TagKind]) -> Result<Compiled, String> 
                 .case_insensitive(true)
                 .build()
                 .map_err(|err| format!("{}: bad pattern {p:?}: {err}", e.name))?;
-            pats.push(Pattern { esp: i, re });
+            pats.push(Pattern { esp: i, used, re });
             srcs.push(p.to_string());
         }
     }

@@ -167,10 +167,12 @@ impl Linter {
         let directives = suppress::parse(&source.text, &doc, &templates);
         let forced = directives.kind.or(settings.kind);
         let (vocab, esp) = (self.vocab.get(), self.esp.get());
+        let tags = crate::esp::Tags::new(esp, &source.text);
         let kind = match kind {
             Kind::Given(k) => k,
             Kind::Classify { msg, email_because } => {
-                let mut k = Classifier { vocab, esp }.classify(&source.path, &source.text, &doc, &templates, forced);
+                let mut k =
+                    Classifier { vocab, tags: &tags }.classify(&source.path, &source.text, &doc, &templates, forced);
                 if let Some(why) = email_because {
                     // The email kind was set here, not by the user's configuration: say why,
                     // once.
@@ -192,6 +194,7 @@ impl Linter {
         let mut ctx = Context::new(source, &doc, &templates, vocab, esp, &kind, &self.config.rule_options);
         ctx.plain = plain;
         ctx.trackers = self.trackers.get();
+        ctx.tags = tags;
         let rules = self.rules(settings);
         let mut findings = Vec::new();
         for el in doc.elements() {

@@ -294,3 +294,24 @@ fn output_is_deterministic_across_runs() {
     sorted.sort();
     assert_eq!(paths, sorted);
 }
+
+/// `audit` takes the same rule options as `check`: --profile, --select, --config, --fail-on.
+#[test]
+fn audit_takes_the_rule_options_of_check() {
+    let site = common::root().join("examples/audit-site");
+    let run = |extra: &[&str]| {
+        let mut c = bin();
+        c.arg("audit").arg(&site).args(["-q", "--no-config", "--format", "concise"]).args(extra);
+        stdout(&mut c)
+    };
+    let (_, gdpr, _) = run(&[]);
+    let (_, can_spam, _) = run(&["--profile", "can-spam"]);
+    assert!(!gdpr.contains("missing-postal-address"), "off under gdpr:\n{gdpr}");
+    assert!(can_spam.contains("missing-postal-address"), "error under can-spam:\n{can_spam}");
+    let (code, only, _) = run(&["--select", "missing-unsubscribe"]);
+    assert_eq!(code, 1);
+    assert!(only.lines().all(|l| l.contains("missing-unsubscribe")), "{only}");
+    let (code, _, err) = run(&["--profile", "nope"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("profiles are"), "{err}");
+}

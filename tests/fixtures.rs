@@ -91,7 +91,7 @@ fn binary_json_over_all_fixtures() {
     let out = assert_cmd::Command::cargo_bin("consentlint")
         .unwrap()
         .current_dir(common::root())
-        .args(["check", "fixtures", "--format", "json"])
+        .args(["check", "fixtures", "--format", "json", "--no-cache"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "fail fixtures must exit 1");

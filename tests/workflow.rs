@@ -285,10 +285,24 @@ fn second_run_uses_the_cache() {
     let (code1, out1, err) = run(bin(d.path()).args(["check", "-v", "--format", "json"]));
     assert!(err.contains("cache: 0 of 5 files reused"), "{err}");
     assert!(d.path().join(".consentlint_cache/.gitignore").is_file());
+    let cache_file = d.path().join(".consentlint_cache/results-v1.json");
+    let written = fs::read(&cache_file).unwrap();
+    fs::write(&cache_file, [written.as_slice(), b" "].concat()).unwrap();
     let (code2, out2, err) = run(bin(d.path()).args(["check", "-v", "--format", "json"]));
     assert!(err.contains("cache: 5 of 5 files reused"), "{err}");
     assert_eq!((code1, &out1), (code2, &out2), "cached results are the same results");
+    // A run that only reused results leaves the cache file alone (the trailing space stays).
+    assert_eq!(fs::read(&cache_file).unwrap(), [written.as_slice(), b" "].concat(), "a warm run rewrote the cache");
     write(d.path(), "p0.html", "<p>fixed</p>");
+    let (_, _, err) = run(bin(d.path()).args(["check", "-v"]));
+    assert!(err.contains("cache: 4 of 5 files reused"), "{err}");
+    // A deleted file's entry goes with the next write; the others stay.
+    fs::remove_file(d.path().join("p4.html")).unwrap();
+    write(d.path(), "p0.html", "<p>fixed again</p>");
+    let (_, _, err) = run(bin(d.path()).args(["check", "-v"]));
+    assert!(err.contains("cache: 3 of 4 files reused"), "{err}");
+    assert!(!fs::read_to_string(&cache_file).unwrap().contains("p4.html"), "stale entry kept");
+    write(d.path(), "p4.html", PRETICKED);
     let (_, _, err) = run(bin(d.path()).args(["check", "-v"]));
     assert!(err.contains("cache: 4 of 5 files reused"), "{err}");
     // A run over one file keeps the others' entries.

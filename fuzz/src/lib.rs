@@ -31,6 +31,11 @@ pub const PATHS: &[&str] = &[
     "marketing/promo.mjml",
     "mail/welcome.blade.php",
     "weird dir/a,b:c%d;e|f`g#h?ü.liquid",
+    "mail/offer.eml",
+    "emails/digest.txt",
+    "app/views/user_mailer/welcome.text.erb",
+    "views/signup.ejs",
+    "web/page.gohtml",
 ];
 
 /// The path for a `lint_all` input: a hash of its bytes picks one of `PATHS`, so every byte of
@@ -90,13 +95,27 @@ pub fn run(path: &str, bytes: &[u8]) -> usize {
         errors: vec![],
         elapsed: Duration::ZERO,
     };
+    // The CLI keeps only the lines around findings for reporting: every format must render
+    // the same from them.
+    let mut reduced = RunResult {
+        files: vec![CheckedFile {
+            source: SourceFile::decode(PathBuf::from(path), bytes.to_vec()),
+            findings: result.files[0].findings.clone(),
+            kind: result.files[0].kind.clone(),
+        }],
+        errors: vec![],
+        elapsed: Duration::ZERO,
+    };
+    reduced.files[0].keep_finding_lines();
     for &format in Format::value_variants() {
         for color in [false, true] {
             if color && format != Format::Human {
                 continue;
             }
-            let out = report::render(format, &result, &human::Options { color, width: 80 });
+            let opts = human::Options { color, width: 80 };
+            let out = report::render(format, &result, &opts);
             check_output(format, &out, n, bytes.len());
+            assert_eq!(out, report::render(format, &reduced, &opts), "{format:?} differs from the kept lines");
         }
     }
     n
@@ -173,7 +192,7 @@ pub fn check_output(format: Format, out: &str, findings: usize, file_len: usize)
             assert_eq!(lines().count(), findings, "github: one command per finding:\n{out}");
             for line in lines() {
                 assert!(
-                    line.starts_with("::error ") || line.starts_with("::warning "),
+                    line.starts_with("::error ") || line.starts_with("::warning ") || line.starts_with("::notice "),
                     "github: not a command: {line}"
                 );
             }

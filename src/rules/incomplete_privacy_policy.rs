@@ -46,14 +46,14 @@ impl Rule for IncompletePrivacyPolicy {
             return;
         }
         let Some(heading) = policy_heading(ctx) else { return };
-        let text = crate::document::visible_text(ctx.doc);
+        let (text, hits) = ctx.visible();
         let mut found = ConceptSet::default();
-        for h in ctx.vocab.hits_any_language(&text) {
+        for h in hits {
             found.insert(h.concept);
         }
         let mut missing: Vec<&str> =
             ELEMENTS.iter().filter(|(c, _)| !found.contains(*c)).map(|(_, line)| *line).collect();
-        if found.contains(Concept::PolicyController) && !has_contact(ctx, &text) {
+        if found.contains(Concept::PolicyController) && !has_contact(ctx, text) {
             missing
                 .insert(0, "how to contact the controller (an email address, phone or postal address) - Art. 13(1)(a)");
         }

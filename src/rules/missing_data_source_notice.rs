@@ -36,9 +36,9 @@ impl Rule for MissingDataSourceNotice {
         if !ctx.kind.cold_outreach {
             return;
         }
-        let text = crate::document::visible_text(ctx.doc);
+        let (_, hits) = ctx.visible();
         let mut found = ConceptSet::default();
-        for h in ctx.vocab.hits_any_language(&text) {
+        for h in hits {
             found.insert(h.concept);
         }
         // An unsubscribe link or mailto is an objection mechanism too.

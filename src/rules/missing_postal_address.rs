@@ -40,7 +40,7 @@ impl Rule for MissingPostalAddress {
         if !ctx.kind.is_marketing_email() {
             return;
         }
-        if ctx.esp.address_tags(ctx.text()).iter().any(|h| ctx.is_live(h.start)) {
+        if ctx.tags.address().any(|h| ctx.is_live(h.start)) {
             return;
         }
         let text = if ctx.plain { ctx.text().to_string() } else { ctx.visible_text() };

@@ -29,8 +29,7 @@ impl Rule for MissingSenderIdentity {
         if !ctx.kind.is_marketing_email() {
             return;
         }
-        let visible = crate::document::visible_text(ctx.doc);
-        if ctx.vocab.hits_any_language(&visible).iter().any(|h| h.concept == Concept::SenderIdentity) {
+        if ctx.visible().1.iter().any(|h| h.concept == Concept::SenderIdentity) {
             return;
         }
         if live_sender_tag(ctx) || copyright_with_name(ctx) || name_and_address_line(ctx) {
@@ -57,7 +56,7 @@ impl Rule for MissingSenderIdentity {
 /// tag (rules/esp.toml), which prints the account's name and address.
 fn live_sender_tag(ctx: &Context<'_>) -> bool {
     SenderTags::builtin().find_where(ctx.text(), |o| ctx.is_live(o)).is_some()
-        || ctx.esp.address_tags(ctx.text()).iter().any(|h| ctx.is_live(h.start))
+        || ctx.tags.address().any(|h| ctx.is_live(h.start))
 }
 
 /// A footer line that reads like "Name · Street 3 · 31-019 City": at least three parts
@@ -80,7 +79,28 @@ fn name_and_address_line(ctx: &Context<'_>) -> bool {
         }
         let parts: Vec<&str> =
             lines.iter().flat_map(|t| t.split(['·', '|', '•', ','])).map(str::trim).filter(|p| !p.is_empty()).collect();
-        parts.len() >= 3 && parts.iter().any(|p| has_postcode(p))
+        (parts.len() >= 3 && parts.iter().any(|p| has_postcode(p))) || parts.iter().any(|p| name_then_postcode(p))
+    })
+}
+
+/// One short line holding a name and then a postcode with its place, no separators: "Spicy
+/// Company 11111 EU Planet Earth", "Beispiel GmbH 10115 Berlin". At least two capitalised words
+/// before the postcode, so "Order 12345 Shipped" is not a sender.
+fn name_then_postcode(part: &str) -> bool {
+    if part.len() > 100 {
+        return false;
+    }
+    let tokens: Vec<&str> = part.split_whitespace().collect();
+    tokens.iter().enumerate().any(|(i, t)| {
+        i >= 2
+            && has_postcode(&tokens[i..].join(" "))
+            && (4..=6).contains(&t.len())
+            && t.bytes().all(|b| b.is_ascii_digit())
+            && tokens[..i]
+                .iter()
+                .filter(|w| w.chars().next().is_some_and(char::is_uppercase) && w.chars().all(char::is_alphabetic))
+                .count()
+                >= 2
     })
 }
 
@@ -140,6 +160,7 @@ fn copyright_with_name(ctx: &Context<'_>) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::name_then_postcode;
     use crate::rules::testing::check;
 
     const RULE: &str = "missing-sender-identity";
@@ -149,6 +170,14 @@ mod tests {
         format!(
             "{HEAD}<body><table role=presentation cellpadding=0 cellspacing=0><tr><td><h1>Our spring newsletter</h1><p>20% off everything. Shop now!</p><a href=\"*|UNSUB|*\">Unsubscribe</a><p>{footer}</p></td></tr></table></body></html>"
         )
+    }
+
+    #[test]
+    fn name_then_postcode_on_one_line() {
+        assert!(name_then_postcode("Spicy Company 11111 EU Planet Earth"));
+        assert!(name_then_postcode("Beispiel GmbH 10115 Berlin"));
+        assert!(!name_then_postcode("Order 12345 Shipped today"));
+        assert!(!name_then_postcode("Big Summer Sale 2025 Starts now"));
     }
 
     #[test]

@@ -89,13 +89,12 @@ fn has_plain_unsubscribe(ctx: &Context<'_>) -> bool {
 /// A one-to-one cold email may offer the way out as a reply ("if you'd rather not hear from me,
 /// just reply"): the sender's own address is the valid address ePrivacy Art. 13 asks for.
 fn reply_opt_out(ctx: &Context<'_>) -> bool {
-    let text = crate::document::visible_text(ctx.doc);
-    ctx.vocab.hits_any_language(&text).iter().any(|h| h.concept == Concept::OutreachObjection)
+    ctx.visible().1.iter().any(|h| h.concept == Concept::OutreachObjection)
 }
 
 /// ESP unsubscribe merge tags in live markup (not in comments or scripts), as byte offsets.
 pub(super) fn live_unsubscribe_tags(ctx: &Context<'_>) -> Vec<usize> {
-    ctx.esp.unsubscribe_tags(ctx.text()).iter().map(|h| h.start).filter(|&s| ctx.is_live(s)).collect()
+    ctx.tags.opt_out().map(|h| h.start).filter(|&s| ctx.is_live(s)).collect()
 }
 
 /// Is this element an unsubscribe link: by its URL, a mailto asking to unsubscribe, its text
@@ -121,7 +120,7 @@ pub(super) fn is_unsubscribe_link(ctx: &Context<'_>, e: ElementRef<'_>) -> bool 
 fn dead_mentions(ctx: &Context<'_>) -> Vec<std::ops::Range<usize>> {
     let text = ctx.text();
     let mut out: Vec<std::ops::Range<usize>> =
-        ctx.esp.unsubscribe_tags(text).into_iter().filter(|h| !ctx.is_live(h.start)).map(|h| h.start..h.end).collect();
+        ctx.tags.opt_out().filter(|h| !ctx.is_live(h.start)).map(|h| h.start..h.end).collect();
     for c in &ctx.doc.comments {
         // Only commented-out markup (a link), not prose or tool directives in a comment.
         let body = &text[c.clone()];

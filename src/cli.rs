@@ -570,7 +570,7 @@ fn check(args: CheckArgs) -> ExitCode {
             candidates.par_iter().map(|c| check_one(&linter, cache.as_ref(), c, keep)).collect();
         for o in outcomes {
             match o {
-                Outcome::Checked(f) => files.push(f),
+                Outcome::Checked(f) => files.push(*f),
                 Outcome::Skipped => {}
                 Outcome::SkippedWithWarning(path, reason) => {
                     if !args.quiet {
@@ -793,7 +793,7 @@ fn add_suppressions(files: &[CheckedFile], errors: &[(PathBuf, String)]) -> Exit
 }
 
 enum Outcome {
-    Checked(CheckedFile),
+    Checked(Box<CheckedFile>),
     Skipped,
     /// Not linted, with a warning (too large, binary, pathological).
     SkippedWithWarning(PathBuf, String),
@@ -816,7 +816,7 @@ fn retain(source: SourceFile, findings: Vec<Finding>, kind: DocumentKind, keep: 
         Keep::Text if file.findings.is_empty() => file.source.release_text(),
         Keep::Text => {}
     }
-    Outcome::Checked(file)
+    Outcome::Checked(Box::new(file))
 }
 
 fn check_one(linter: &Linter, cache: Option<&Cache>, c: &walk::Candidate, keep: Keep) -> Outcome {

@@ -799,6 +799,38 @@ mod tests {
     }
 
     #[test]
+    fn new_rule_lists_keep_to_their_language() {
+        let v = Vocabulary::builtin();
+        let says = |text: &str, lang: &str, c: Concept| v.concepts_in(text, Some(lang)).contains(c);
+        // Short words of one language that are everyday words of another (with the page's
+        // language known, and undecided).
+        for (text, lang, c) in [
+            ("Exemplu SRL", "ro", Concept::CatchAll),
+            ("Déan teagmháil linn", "ga", Concept::PostalAddress),
+            ("Ta ut 2 varor", "sv", Concept::Street),
+            ("Kupite 2 ter prihranite", "sl", Concept::Street),
+            ("Tere, Mari", "et", Concept::Street),
+            ("Kirjoita tähän", "fi", Concept::VagueLabel),
+            ("Oui ou non", "fr", Concept::SenderIdentity),
+            ("Uw bestelling d.d. 12 maart", "nl", Concept::SenderIdentity),
+            ("Internet 100 Mbs", "en", Concept::SenderIdentity),
+        ] {
+            assert!(!says(text, lang, c) && !v.concepts(text).contains(c), "{text}: {c}");
+        }
+        // Inflected and mutated forms that real labels and footers use.
+        for (text, lang, c) in [
+            ("Váci utca 5.", "hu", Concept::Street),
+            ("ajánlatok kiválasztott partnereinktől", "hu", Concept::CatchAll),
+            ("pakkumised valitud partneritelt", "et", Concept::CatchAll),
+            ("tairiscintí ó chomhpháirtithe roghnaithe", "ga", Concept::CatchAll),
+            ("Mura mian leat ár dtairiscintí a fháil", "ga", Concept::Marketing),
+            ("Можете да се отпишете по всяко време", "bg", Concept::Withdrawal),
+        ] {
+            assert!(says(text, lang, c), "{text}: {c}");
+        }
+    }
+
+    #[test]
     fn function_words_follow_the_dominant_language() {
         let v = Vocabulary::builtin();
         let text = "J'accepte les CGU et de recevoir la newsletter";

@@ -104,10 +104,13 @@ fn has_worded_address(ctx: &Context<'_>, text: &str) -> bool {
         // A house or box number near the word, and a postcode that is not that number.
         let near = |r: &std::ops::Range<usize>, reach: usize| r.start + reach >= h.start && r.start <= h.end + reach;
         let box_after = |r: &std::ops::Range<usize>| r.start >= h.end && r.start <= h.end + NUMBER_REACH;
-        let number =
-            numbers.iter().find(|n| if h.concept == Concept::PoBox { box_after(n) } else { near(n, NUMBER_REACH) });
-        let Some(number) = number else { return false };
-        postcodes.iter().any(|p| near(p, POSTCODE_REACH) && !(p.start <= number.start && number.end <= p.end))
+        // Any number near the word will do: with the postcode first ("1052 Budapest, Váci utca 5.")
+        // the nearest number may be the postcode itself.
+        numbers.iter().filter(|n| if h.concept == Concept::PoBox { box_after(n) } else { near(n, NUMBER_REACH) }).any(
+            |number| {
+                postcodes.iter().any(|p| near(p, POSTCODE_REACH) && !(p.start <= number.start && number.end <= p.end))
+            },
+        )
     })
 }
 
@@ -119,7 +122,8 @@ fn number_re() -> &'static Regex {
 
 /// Postcode shapes: 4 to 6 digits with an optional country letter prefix ("10115", "D-10115",
 /// "CH-8001"), 5+4 (US), NN-NNN (PL), NNNN-NNN (PT), NNN NN (SE, CZ), NNN-NNNN (JP),
-/// NNNN AA (NL), UK (SW1A 1AA) and Canadian (M5V 3L9) codes. Never inside a longer number.
+/// NNNN AA (NL), UK (SW1A 1AA), Canadian (M5V 3L9) and Irish Eircode (D02 X285, H91 X2Y3) codes.
+/// Never inside a longer number.
 fn postcode_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
@@ -131,6 +135,7 @@ fn postcode_re() -> &'static Regex {
             r"|\d{4} ?[A-Z]{2}",
             r"|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}",
             r"|[A-Z]\d[A-Z] ?\d[A-Z]\d",
+            r"|[A-Z]\d[\dW] ?[A-Z\d]{4}",
             r")(?-u:\b)"
         ))
         .unwrap_or_else(|e| panic!("postcode pattern: {e}"))
@@ -178,6 +183,14 @@ mod tests {
             email("Example Ltd, PO Box 123, London SW1A 1AA"),
             email("Example Corp, 100 King Street West, Toronto, ON M5V 3L9"),
             email("Nábytek Hora s.r.o. · Vinohradská 40 · 120 00 Praha 2"),
+            email("Példa Kft., 1052 Budapest, Váci utca 5."),
+            email("Példa Kft., 1052 Budapest, Váci u. 5."),
+            email("Samplach Teo., 12 Sráid an Mhuilinn, Gaillimh H91 X2Y3"),
+            email("Example Ltd, 5 Harcourt Road, Dublin 2, D02 X285"),
+            email("Primjer d.o.o., Trg bana Jelačića 1, 10000 Zagreb"),
+            email("Παράδειγμα Α.Ε., Λεωφ. Κηφισίας 44, 15125 Μαρούσι"),
+            email("Роза ЕООД, бул. Цар Освободител 8, 1000 София"),
+            email("Näidis OÜ, Narva mnt 7, 10117 Tallinn"),
             email("Röstwerk Hamburg GmbH · Speicherstadt 7 · 20457 Hamburg"),
             email("*|LIST:ADDRESSLINE|*"),
             email("{{ organization.full_address }}"),

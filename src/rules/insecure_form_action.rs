@@ -125,7 +125,8 @@ fn describe(personal: &[forms::PersonalField<'_>], passwords: usize) -> String {
 fn plain_http(ctx: &Context<'_>, el: ElementRef<'_>, attr: &str) -> Option<Range<usize>> {
     let a = ctx.attr_span(el, attr)?;
     let value = ctx.attr_raw(el, attr)?.trim();
-    if ctx.is_templated(a.span.start) || value.len() < 7 || !value[..7].eq_ignore_ascii_case("http://") {
+    // `get`: the 7th byte may fall inside a character of the value.
+    if ctx.is_templated(a.span.start) || !value.get(..7).is_some_and(|p| p.eq_ignore_ascii_case("http://")) {
         return None;
     }
     let rest = &value[7..];

@@ -363,6 +363,11 @@ impl<'a> Context<'a> {
         self.visible().0.to_string()
     }
 
+    /// Give `visible` what the classifier already worked out for this document.
+    pub fn seed_visible(&self, text: String, hits: Vec<crate::vocab::Hit>) {
+        let _ = self.visible.set((text, hits));
+    }
+
     /// The text a reader sees and its vocabulary matches in every language, worked out once
     /// for all the document-level rules that read the whole email or page.
     pub fn visible(&self) -> (&str, &[crate::vocab::Hit]) {

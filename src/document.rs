@@ -134,12 +134,25 @@ impl Classifier<'_> {
         templates: &Templates,
         forced: Option<KindOverride>,
     ) -> DocumentKind {
-        let mut kind = DocumentKind::default();
-        let body_text = visible_text(doc);
+        self.classify_with(path, text, doc, templates, forced, &visible_text(doc), &mut None)
+    }
+
+    /// `classify` with the document's visible text given, and its vocabulary matches found at
+    /// most once: left in `body_hits` when classifying needed them, for the rules to reuse.
+    #[allow(clippy::too_many_arguments)]
+    pub fn classify_with(
+        &self,
+        path: &Path,
+        text: &str,
+        doc: &Document,
+        templates: &Templates,
+        forced: Option<KindOverride>,
+        body_text: &str,
+        body_hits: &mut Option<Vec<Hit>>,
+    ) -> DocumentKind {
         // The body's vocabulary matches, found once for language detection (when no `lang`
         // says it) and the marketing/transactional verdict (for emails).
-        let mut body_hits: Option<Vec<Hit>> = None;
-        kind.language = self.language(doc, &body_text, &mut body_hits);
+        let mut kind = DocumentKind { language: self.language(doc, body_text, body_hits), ..Default::default() };
         let is_live = |o: usize| !doc.is_dead(o) && !templates.in_comment(o);
 
         // ---- page: forms or data-collecting controls ----
@@ -226,8 +239,8 @@ impl Classifier<'_> {
         // file of paragraphs with no other email markup).
         let mut outreach_words: Vec<String> = Vec::new();
         if forms == 0 && (email_score > 0 || text.len() <= OUTREACH_SCAN_LIMIT) {
-            let hits = body_hits.get_or_insert_with(|| self.vocab.hits_any_language(&body_text));
-            outreach_words = distinct_words(&body_text, hits, Concept::ColdOutreach);
+            let hits = body_hits.get_or_insert_with(|| self.vocab.hits_any_language(body_text));
+            outreach_words = distinct_words(body_text, hits, Concept::ColdOutreach);
             if outreach_words.len() >= COLD_OUTREACH_MIN && email_score < 2 {
                 email_score += 2;
                 kind.reasons.push("written like an email to a prospect".into());
@@ -260,11 +273,11 @@ impl Classifier<'_> {
         }
 
         // ---- marketing or transactional ----
-        let hits = body_hits.unwrap_or_else(|| self.vocab.hits_any_language(&body_text));
-        let mkt_words = distinct_words(&body_text, &hits, Concept::MarketingEmail);
-        let trans_words = distinct_words(&body_text, &hits, Concept::Transactional);
+        let hits = body_hits.get_or_insert_with(|| self.vocab.hits_any_language(body_text));
+        let mkt_words = distinct_words(body_text, hits, Concept::MarketingEmail);
+        let trans_words = distinct_words(body_text, hits, Concept::Transactional);
         if outreach_words.is_empty() {
-            outreach_words = distinct_words(&body_text, &hits, Concept::ColdOutreach);
+            outreach_words = distinct_words(body_text, hits, Concept::ColdOutreach);
         }
         // Cold outreach: sales wording to one person, not a list mailing with an unsubscribe
         // centre (an ESP unsubscribe tag means a list).

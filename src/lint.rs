@@ -168,11 +168,14 @@ impl Linter {
         let forced = directives.kind.or(settings.kind);
         let (vocab, esp) = (self.vocab.get(), self.esp.get());
         let tags = crate::esp::Tags::new(esp, &source.text);
+        // The visible text and its vocabulary matches serve the classifier and then the rules.
+        let body_text = crate::document::visible_text(&doc);
+        let mut body_hits = None;
         let kind = match kind {
             Kind::Given(k) => k,
             Kind::Classify { msg, email_because } => {
-                let mut k =
-                    Classifier { vocab, tags: &tags }.classify(&source.path, &source.text, &doc, &templates, forced);
+                let mut k = Classifier { vocab, tags: &tags }
+                    .classify_with(&source.path, &source.text, &doc, &templates, forced, &body_text, &mut body_hits);
                 if let Some(why) = email_because {
                     // The email kind was set here, not by the user's configuration: say why,
                     // once.
@@ -195,6 +198,9 @@ impl Linter {
         ctx.plain = plain;
         ctx.trackers = self.trackers.get();
         ctx.tags = tags;
+        if let Some(hits) = body_hits {
+            ctx.seed_visible(body_text, hits);
+        }
         let rules = self.rules(settings);
         let mut findings = Vec::new();
         for el in doc.elements() {

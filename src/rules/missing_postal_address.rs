@@ -83,7 +83,15 @@ fn compact_address_re() -> &'static Regex {
 
 /// A street or PO box word with its number, and a postcode nearby.
 fn has_worded_address(ctx: &Context<'_>, text: &str) -> bool {
-    let hits = ctx.vocab.hits(text);
+    // Street and PO box words are not function words, so the matches shared by the
+    // document-level rules (all languages) are the ones this needs.
+    let own;
+    let hits: &[crate::vocab::Hit] = if !ctx.plain && text == ctx.visible().0 {
+        ctx.visible().1
+    } else {
+        own = ctx.vocab.hits(text);
+        &own
+    };
     let postcodes: Vec<std::ops::Range<usize>> = postcode_re()
         .find_iter(text)
         .map(|m| m.range())

@@ -135,9 +135,12 @@ fn copyright_with_name(ctx: &Context<'_>) -> bool {
     for m in marks {
         starts.extend(text.match_indices(m).map(|(i, s)| (i, i + s.len())));
     }
-    // The word "copyright" in any language counts as a mark too.
-    for h in ctx.vocab.hits_any_language(text).iter().filter(|h| h.concept == Concept::CopyrightNotice) {
-        starts.push((h.start, h.end));
+    // The word "copyright" in any language counts as a mark too (looked for in the source only
+    // when the visible text has one: a full-vocabulary scan of the markup is not cheap).
+    if ctx.visible().1.iter().any(|h| h.concept == Concept::CopyrightNotice) {
+        for h in ctx.vocab.hits_any_language(text).iter().filter(|h| h.concept == Concept::CopyrightNotice) {
+            starts.push((h.start, h.end));
+        }
     }
     starts.into_iter().filter(|(s, _)| ctx.is_live(*s) && ctx.doc.tag_containing(*s).is_none()).any(|(_, after)| {
         // The text after the mark, to the next tag, without template expressions.

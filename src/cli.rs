@@ -566,8 +566,16 @@ fn check(args: CheckArgs) -> ExitCode {
     } else {
         // Rewriting files needs their whole text; reporting needs only the lines around findings.
         let keep = if args.fix || args.diff || args.add_suppressions { Keep::Text } else { Keep::FindingLines };
-        let outcomes: Vec<Outcome> =
-            candidates.par_iter().map(|c| check_one(&linter, cache.as_ref(), c, keep)).collect();
+        // Large files go one after another on this thread, after the rest: their parse trees
+        // then reuse one allocator arena, and the peak memory is bounded by the largest file
+        // rather than by how many large files the worker threads happen to meet.
+        let large = |c: &walk::Candidate| std::fs::metadata(&c.path).is_ok_and(|m| m.len() > LARGE_FILE as u64);
+        let (big, small): (Vec<usize>, Vec<usize>) = (0..candidates.len()).partition(|&i| large(&candidates[i]));
+        let mut outcomes: Vec<(usize, Outcome)> =
+            small.par_iter().map(|&i| (i, check_one(&linter, cache.as_ref(), &candidates[i], keep))).collect();
+        outcomes.extend(big.iter().map(|&i| (i, check_one(&linter, cache.as_ref(), &candidates[i], keep))));
+        outcomes.sort_by_key(|(i, _)| *i);
+        let outcomes = outcomes.into_iter().map(|(_, o)| o);
         for o in outcomes {
             match o {
                 Outcome::Checked(f) => files.push(*f),
@@ -818,6 +826,10 @@ fn retain(source: SourceFile, findings: Vec<Finding>, kind: DocumentKind, keep: 
     }
     Outcome::Checked(Box::new(file))
 }
+
+/// Files larger than this are checked one at a time, on one thread (see `check`): a parse tree
+/// and its working copies take about ten times the file's size.
+const LARGE_FILE: usize = 1 << 20;
 
 fn check_one(linter: &Linter, cache: Option<&Cache>, c: &walk::Candidate, keep: Keep) -> Outcome {
     let limit = linter.config.max_file_size.min(u32::MAX as u64 / 2);

@@ -470,3 +470,22 @@ fn verbose_shows_cold_outreach() {
     let (_, _, err) = run(bin(d.path()).args(["check", "-v", "--no-cache", "outreach/intro.html"]));
     assert!(err.contains("marketing email (cold outreach)") && err.contains("\"Quick question\""), "{err}");
 }
+
+/// The pre-commit hook's `files` pattern names every extension a directory walk checks, and
+/// plain-text files only under an email path.
+#[test]
+fn precommit_hook_files_pattern_matches_the_walker() {
+    let manifest = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml")).unwrap();
+    let pattern =
+        manifest.lines().find_map(|l| l.trim().strip_prefix("files:")).expect("a files: line").trim().to_string();
+    let re = regex::Regex::new(&pattern).unwrap();
+    for ext in consentlint::walk::EXTENSIONS.iter().chain(consentlint::walk::SNIFFED_EXTENSIONS) {
+        assert!(re.is_match(&format!("site/page.{ext}")), "the hook skips .{ext}");
+        assert!(re.is_match(&format!("site/PAGE.{}", ext.to_uppercase())), "case: .{ext}");
+    }
+    for text in consentlint::walk::TEXT_EXTENSIONS {
+        assert!(re.is_match(&format!("emails/digest.{text}")), "emails/*.{text}");
+        assert!(re.is_match(&format!("app/views/user_mailer/welcome.{text}.erb")), "mailer .{text}.erb");
+        assert!(!re.is_match(&format!("docs/README.{text}")), "a .{text} outside an email path");
+    }
+}

@@ -151,7 +151,7 @@ write_form() { # write_form FILE CHECKED ("checked" or "")
       <input type="checkbox" name="newsletter" value="1"${2:+ $2}>
       Send me the weekly newsletter with offers and news
     </label>
-    <p>We use your email as described in our <a href="/privacy">privacy policy</a>.</p>
+    <p>We use your email as described in our <a href="/privacy">privacy policy</a>. You can unsubscribe at any time with the link in every email.</p>
     <button type="submit">Sign up</button>
   </form>
 </body>

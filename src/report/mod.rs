@@ -80,10 +80,16 @@ impl CheckedFile {
         if self.findings.is_empty() {
             self.source.release_text();
         } else {
-            let spans = self
-                .findings
-                .iter()
-                .flat_map(|f| std::iter::once(f.span.clone()).chain(f.secondary.iter().map(|l| l.span.clone())));
+            // One range per finding, from its first label to its last: miette draws a finding's
+            // labels as one excerpt whenever their contexts meet (found by the fuzzer: two
+            // labels six lines apart were one excerpt from the whole text, two from the kept
+            // lines).
+            let spans = self.findings.iter().map(|f| {
+                let all = std::iter::once(&f.span).chain(f.secondary.iter().map(|l| &l.span));
+                let start = all.clone().map(|s| s.start).min().unwrap_or(f.span.start);
+                let end = all.map(|s| s.end.max(s.start)).max().unwrap_or(f.span.end);
+                start..end
+            });
             self.source.retain_lines(spans, CONTEXT_LINES);
         }
     }

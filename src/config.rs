@@ -239,6 +239,7 @@ fn esp_entry(raw: RawEsp) -> Option<crate::esp::EspEntry> {
         unsubscribe: list(raw.unsubscribe),
         preferences: list(raw.preferences),
         address: list(raw.address),
+        sender: Vec::new(),
         markers: list(raw.markers),
     };
     let empty = crate::esp::TagKind::ALL.iter().all(|k| e.patterns(*k).is_empty());

@@ -24,6 +24,9 @@ pub struct EspEntry {
     pub unsubscribe: Vec<String>,
     pub preferences: Vec<String>,
     pub address: Vec<String>,
+    /// Tags that print the sender's name or address (missing-sender-identity).
+    #[serde(default)]
+    pub sender: Vec<String>,
     pub markers: Vec<String>,
 }
 
@@ -34,10 +37,12 @@ pub enum TagKind {
     Preferences,
     Address,
     Marker,
+    Sender,
 }
 
 impl TagKind {
-    pub const ALL: [TagKind; 4] = [TagKind::Unsubscribe, TagKind::Preferences, TagKind::Address, TagKind::Marker];
+    pub const ALL: [TagKind; 5] =
+        [TagKind::Unsubscribe, TagKind::Preferences, TagKind::Address, TagKind::Marker, TagKind::Sender];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -45,6 +50,7 @@ impl TagKind {
             TagKind::Preferences => "preferences",
             TagKind::Address => "address",
             TagKind::Marker => "markers",
+            TagKind::Sender => "sender",
         }
     }
 }
@@ -56,6 +62,7 @@ impl EspEntry {
             TagKind::Preferences => &self.preferences,
             TagKind::Address => &self.address,
             TagKind::Marker => &self.markers,
+            TagKind::Sender => &self.sender,
         }
     }
 }
@@ -67,6 +74,7 @@ enum Use {
     OptOut = 0,
     Address = 1,
     Marker = 2,
+    Sender = 3,
 }
 
 /// A compiled pattern, the ESP it belongs to and what it is for.
@@ -99,7 +107,7 @@ pub struct Tags<'a> {
     text: &'a str,
     // Positions without borrowed names, so that `Tags` (and a `Context` holding it) stays
     // covariant in `'a`.
-    found: std::cell::OnceCell<[Vec<Found>; 3]>,
+    found: std::cell::OnceCell<[Vec<Found>; 4]>,
 }
 
 /// A tag found: entry index and byte range.
@@ -136,6 +144,11 @@ impl<'a> Tags<'a> {
     /// ESP marker tags (any merge tag of a known ESP), in order.
     pub fn markers(&self) -> impl Iterator<Item = TagHit<'a>> + '_ {
         self.get(Use::Marker)
+    }
+
+    /// Tags that print the sender's name or address, in order.
+    pub fn sender(&self) -> impl Iterator<Item = TagHit<'a>> + '_ {
+        self.get(Use::Sender)
     }
 }
 
@@ -174,14 +187,15 @@ impl EspTags {
                 (TagKind::Preferences, Use::OptOut),
                 (TagKind::Address, Use::Address),
                 (TagKind::Marker, Use::Marker),
+                (TagKind::Sender, Use::Sender),
             ],
         )?;
         Ok(EspTags { entries, all })
     }
 
     /// Every tag in `text`, by use, each list in order of position.
-    fn scan(&self, text: &str) -> [Vec<Found>; 3] {
-        let mut out: [Vec<Found>; 3] = Default::default();
+    fn scan(&self, text: &str) -> [Vec<Found>; 4] {
+        let mut out: [Vec<Found>; 4] = Default::default();
         let mut matched = PatternSet::new(self.all.set.pattern_len());
         self.all.set.which_overlapping_matches(&Input::new(text), &mut matched);
         for idx in matched.iter() {
@@ -271,6 +285,23 @@ pub(crate) fn ascii_boundaries(p: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Tags that print the sender's name or address (missing-sender-identity), by ESP.
+    #[test]
+    fn sender_tags() {
+        let t = EspTags::builtin();
+        let owners = |text: &'static str| Tags::new(t, text).sender().map(|h| h.esp.to_string()).collect::<Vec<_>>();
+        let by = |text: &'static str, esp: &str| {
+            assert!(owners(text).iter().any(|o| o == esp), "{text}: {:?}", owners(text))
+        };
+        by("<p>*|LIST:COMPANY|*</p>", "Mailchimp");
+        by("{{ site_settings.company_name }}", "HubSpot");
+        by("{{ organization.name }}", "Klaviyo");
+        by("{{ shop.name }}", "Generic template variable");
+        by("<%= @company.address %>", "Generic template variable");
+        assert!(owners("{{ first_name }}").is_empty());
+        assert!(owners("company name").is_empty());
+    }
 
     #[test]
     fn boundaries_become_ascii() {
@@ -363,6 +394,7 @@ mod tests {
                 TagKind::Unsubscribe | TagKind::Preferences => t.unsubscribe_tags(tag),
                 TagKind::Address => t.address_tags(tag),
                 TagKind::Marker => t.markers(tag),
+                TagKind::Sender => Tags::new(t, tag).sender().collect(),
             };
             assert!(
                 hits.iter().any(|h| h.esp == *esp && h.end - h.start == tag.len()),

@@ -21,7 +21,6 @@ pub mod mime;
 pub mod profile;
 pub mod report;
 pub mod rules;
-pub mod sender;
 pub mod source;
 pub mod style;
 pub mod suppress;

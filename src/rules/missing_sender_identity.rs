@@ -3,7 +3,6 @@
 use super::{Confidence, Rule, RuleMeta, email_anchor, email_reasons, finding};
 use crate::context::Context;
 use crate::finding::{Finding, Severity};
-use crate::sender::SenderTags;
 use crate::vocab::Concept;
 
 pub struct MissingSenderIdentity;
@@ -52,11 +51,10 @@ impl Rule for MissingSenderIdentity {
     }
 }
 
-/// A sender merge tag in live markup: one from rules/sender.toml, or an ESP's postal-address
-/// tag (rules/esp.toml), which prints the account's name and address.
+/// A sender merge tag in live markup: an ESP's sender or postal-address tag (rules/esp.toml;
+/// an address tag prints the account's name with its address).
 fn live_sender_tag(ctx: &Context<'_>) -> bool {
-    SenderTags::builtin().find_where(ctx.text(), |o| ctx.is_live(o)).is_some()
-        || ctx.tags.address().any(|h| ctx.is_live(h.start))
+    ctx.tags.sender().chain(ctx.tags.address()).any(|h| ctx.is_live(h.start))
 }
 
 /// A footer line that reads like "Name · Street 3 · 31-019 City": at least three parts
